@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses and functions, stdlib only; imports nothing from paperwire."""

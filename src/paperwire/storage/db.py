@@ -1,0 +1,82 @@
+"""Engines for SQLite (WAL, one writer at a time) and PostgreSQL, plus transaction helpers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from paperwire.config import Settings
+
+
+def normalize_url(url: str) -> str:
+    """Accept postgresql:// and postgres:// and pick the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def is_sqlite(engine_or_url: Engine | str) -> bool:
+    url = engine_or_url if isinstance(engine_or_url, str) else str(engine_or_url.url)
+    return url.startswith("sqlite")
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy own transactions; issue BEGIN IMMEDIATE ourselves so writers queue on busy_timeout
+    # instead of failing with "database is locked" on lock upgrade.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write", True) else "BEGIN")
+
+
+def make_engine(database_url: str | Settings, **kwargs: object) -> Engine:
+    url = database_url.database_url if isinstance(database_url, Settings) else database_url
+    url = normalize_url(url)
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+@contextmanager
+def read_only(engine: Engine) -> Iterator[Connection]:
+    """A read transaction: on SQLite a plain BEGIN (no writer lock); on PostgreSQL a normal one."""
+    with engine.connect() as conn:
+        conn.info["write"] = False
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info["write"] = True
+
+
+def next_seq(conn: Connection, name: str = "papers", amount: int = 1) -> int:
+    """Reserve `amount` values of a named monotonic counter atomically; returns the first one."""
+    row = conn.execute(
+        text("UPDATE counters SET value = value + :a WHERE name = :n RETURNING value"), {"n": name, "a": amount}
+    ).first()
+    if row is None:
+        conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v)"), {"n": name, "v": amount})
+        return 1
+    return int(row[0]) - amount + 1
