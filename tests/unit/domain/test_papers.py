@@ -1,0 +1,53 @@
+"""arXiv ids, author keys and code links."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from paperwire.domain.papers import author_key, find_code_links, normalize_author, parse_arxiv_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2401.12345", ("2401.12345", None)),
+        ("2401.12345v3", ("2401.12345", 3)),
+        ("0704.0001", ("0704.0001", None)),
+        ("arXiv:2401.12345", ("2401.12345", None)),
+        ("hep-th/9901001", ("hep-th/9901001", None)),
+        ("math.AG/0301001v2", ("math.AG/0301001", 2)),
+        ("https://arxiv.org/abs/2401.12345v2", ("2401.12345", 2)),
+        ("http://arxiv.org/pdf/2401.12345.pdf", ("2401.12345", None)),
+        ("  https://www.arxiv.org/abs/hep-th/9901001  ", ("hep-th/9901001", None)),
+    ],
+)
+def test_parse_arxiv_id_accepts_ids_and_urls(text: str, expected: tuple[str, int | None]) -> None:
+    parsed = parse_arxiv_id(text)
+    assert (parsed.id, parsed.version) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2401", "12345.6789", "https://evil.example/abs/2401.12345", "../etc/passwd"])
+def test_parse_arxiv_id_rejects_everything_else(text: str) -> None:
+    with pytest.raises(ValueError, match="not an arXiv id"):
+        parse_arxiv_id(text)
+
+
+@given(st.text(max_size=200))
+def test_parse_arxiv_id_never_raises_anything_but_value_error(text: str) -> None:
+    try:
+        parse_arxiv_id(text)
+    except ValueError:
+        pass
+
+
+def test_author_name_forms_share_a_key() -> None:
+    assert author_key("Smith, John") == author_key("John Smith") == author_key("J. Smith") == "smith j"
+    assert normalize_author("Smith, John") == "John Smith"
+    assert normalize_author("  Ada   Lovelace ") == "Ada Lovelace"
+
+
+def test_code_links_are_found_once_and_cleaned() -> None:
+    links = find_code_links("Code at https://github.com/org/repo.", "also https://github.com/org/repo.git")
+    assert links == ("https://github.com/org/repo",)
