@@ -1,0 +1,76 @@
+"""The one exception handler: JSON {"ok": false, "error", "status"} for /api, error.html otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paperwire.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PaperwireError,
+    PermissionDenied,
+    RateLimited,
+    UpstreamUnavailable,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS = {NotFound: 404, InvalidInput: 400, Conflict: 409, PermissionDenied: 403, RateLimited: 429,
+          UpstreamUnavailable: 503}  # fmt: skip
+
+
+def status_for(error: PaperwireError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith((".json", ".md")) or path == "/openapi.json"
+
+
+def render_error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if wants_json(request):
+        return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status, headers=headers)
+    templates = request.app.state.services.templates
+    try:
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status, headers=headers
+        )
+    except Exception:  # the error page itself must never fail
+        log.exception("web.error_page_failed")
+        return HTMLResponse(f"<h1>{status}</h1>", status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(PaperwireError)
+    async def _paperwire(request: Request, error: PaperwireError) -> Response:
+        status = status_for(error)
+        headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, RateLimited) else None
+        return render_error(request, status, str(error), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        parts = []
+        for item in error.errors():
+            where = ".".join(str(p) for p in item.get("loc", ()) if p not in ("query", "path", "body"))
+            parts.append(f"{where}: {item.get('msg')}" if where else str(item.get("msg")))
+        return render_error(request, 400, "invalid parameter: " + "; ".join(parts))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        message = error.detail if isinstance(error.detail, str) else "error"
+        return render_error(request, error.status_code, message, dict(error.headers or {}) or None)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> Response:
+        log.exception("web.unhandled", extra={"path": request.url.path})
+        return render_error(request, 500, "internal error")
