@@ -1,0 +1,66 @@
+"""A real SMTP server on loopback (aiosmtpd) for tests, with scriptable failures."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class RecordingHandler:
+    """Stores every accepted message; `rcpt_hook` / `data_hook` may return an SMTP reply to refuse."""
+
+    received: list[Received] = field(default_factory=list)
+    rcpt_hook: Callable[[str], str | None] | None = None
+    data_hook: Callable[[EmailMessage], str | None] | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:  # noqa: N802
+        if self.rcpt_hook and (reply := self.rcpt_hook(address)):
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        if self.data_hook and (reply := self.data_hook(message)):
+            return reply
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def smtp_server(handler: RecordingHandler | None = None) -> Iterator[tuple[str, RecordingHandler]]:
+    """Start aiosmtpd on 127.0.0.1 on a free port; yields (smtp_url, handler)."""
+    handler = handler or RecordingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", handler
+    finally:
+        controller.stop()
