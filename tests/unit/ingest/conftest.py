@@ -12,7 +12,6 @@ from paperwire.config import Settings, load_settings
 from paperwire.ingest.http import ArxivHttpClient
 
 TESTS_DIR = Path(__file__).resolve().parents[2]
-ARXIV_DATA = TESTS_DIR / "data" / "arxiv"
 sys.path.insert(0, str(TESTS_DIR))  # tests/ is not a package; httpserver.py lives there
 
 from httpserver import ScriptedServer, serve  # noqa: E402
@@ -41,7 +40,3 @@ def arxiv_settings(http_server: ScriptedServer) -> Settings:
 def client(arxiv_settings: Settings) -> Iterator[ArxivHttpClient]:
     with ArxivHttpClient(arxiv_settings, backoff_base_s=0.01, max_delay_s=0.05) as http:
         yield http
-
-
-def fixture_text(name: str) -> str:
-    return (ARXIV_DATA / name).read_text(encoding="utf-8")
