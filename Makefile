@@ -1,0 +1,56 @@
+# paperwire: `make serve` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
+KATEX_DIR := src/paperwire/web/static/vendor/katex
+
+.PHONY: serve test test-sqlite test-postgres install browser katex lint docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build of torch lies on this machine's disk; an unpinned torch would pull a multi-GB CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium for Playwright (never a downloaded browser).
+browser:
+	@test -x /usr/bin/chromium || { (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# KaTeX from the npm registry, served locally (no CDN).
+katex: $(KATEX_DIR)/katex.min.js
+
+$(KATEX_DIR)/katex.min.js:
+	mkdir -p build/npm $(KATEX_DIR)
+	cd build/npm && npm install --silent --no-audit --no-fund --prefix . katex@0.16 >/dev/null
+	cp -r build/npm/node_modules/katex/dist/. $(KATEX_DIR)/
+
+serve: install katex
+	$(BIN)/paperwire db upgrade
+	-$(BIN)/paperwire ingest recent
+	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000
+
+test: install browser katex test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL, minus the browser and real-model tests that do not touch the database.
+test-postgres:
+	PAPERWIRE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser and not model" -q
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+docs: install
+	$(BIN)/python -m paperwire.cli._docs > docs/cli.md
+
+clean:
+	rm -rf $(VENV) build $(KATEX_DIR) .pytest_cache
