@@ -1,0 +1,148 @@
+"""The index on disk: a generation directory of .npy/.json files plus a manifest with checksums,
+published by atomically replacing the CURRENT pointer (write temp file, fsync, os.replace).
+
+A crash mid-write leaves CURRENT on the previous generation; a generation whose checksums do not
+match its manifest is refused. Readers open arrays read-only with mmap, so processes share pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from paperwire.errors import NotFound, PaperwireError
+from paperwire.search.bm25 import LexicalIndex
+from paperwire.search.index import KeywordIndex, SearchIndex
+
+FORMAT = 1
+POINTER = "CURRENT"
+
+
+class CorruptIndex(PaperwireError):
+    """The index on disk does not match its manifest; run `paperwire index rebuild`."""
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+def _arrays(index: SearchIndex) -> dict[str, np.ndarray]:
+    arrays = {"dates": index.dates, "phrase_text": index.phrase_text, "phrase_offsets": index.phrase_offsets,
+              "vectors": index.vectors, "has_vector": index.has_vector}  # fmt: skip
+    for prefix, matrix in (("tf", index.tf), ("weights", index.lexical.weights),
+                           ("authors", index.authors.postings), ("categories", index.categories.postings)):  # fmt: skip
+        arrays |= {f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
+                   f"{prefix}_indptr": matrix.indptr}  # fmt: skip
+    return arrays
+
+
+def save_index(index: SearchIndex, directory: str | Path) -> Path:
+    """Write a new generation and point CURRENT at it; returns the generation directory."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    for name, array in _arrays(index).items():
+        np.save(staging / f"{name}.npy", np.ascontiguousarray(array))
+    _write_json(staging / "ids.json", index.ids)
+    _write_json(staging / "hashes.json", index.content_hashes)
+    _write_json(staging / "terms.json", {"vocab": list(index.lexical.vocab), "labels": index.labels})
+    _write_json(staging / "keywords.json", {"authors": list(index.authors.vocab),
+                                            "categories": list(index.categories.vocab)})  # fmt: skip
+    files = {p.name: _checksum(p) for p in sorted(staging.iterdir())}
+    manifest = {"format": FORMAT, "seq": index.seq, "count": index.size, "embedder": index.embedder,
+                "shapes": {"tf": list(index.tf.shape), "authors": list(index.authors.postings.shape),
+                           "categories": list(index.categories.postings.shape)}, "files": files}  # fmt: skip
+    _write_json(staging / "manifest.json", manifest)
+    generation = root / f"gen-{index.seq:012d}-{uuid.uuid4().hex[:8]}"
+    os.replace(staging, generation)
+    previous = current_generation(root)
+    _atomic_write(root / POINTER, generation.name + "\n")
+    _remove_old_generations(root, keep={generation.name, previous.name if previous else ""})
+    return generation
+
+
+def _remove_old_generations(root: Path, keep: set[str]) -> None:
+    for path in root.iterdir():
+        if path.is_dir() and path.name not in keep and path.name.startswith(("gen-", ".building-")):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def current_generation(directory: str | Path) -> Path | None:
+    pointer = Path(directory) / POINTER
+    if not pointer.exists():
+        return None
+    return Path(directory) / pointer.read_text(encoding="utf-8").strip()
+
+
+def load_index(directory: str | Path, *, verify: bool = True) -> SearchIndex:
+    generation = current_generation(directory)
+    if generation is None:
+        raise NotFound(f"no search index in {directory}: run `paperwire index rebuild`")
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CorruptIndex(f"{generation}: unreadable manifest ({error}); run `paperwire index rebuild`") from None
+    if manifest.get("format") != FORMAT:
+        raise CorruptIndex(f"{generation}: index format {manifest.get('format')}; run `paperwire index rebuild`")
+    if verify:
+        _verify(generation, manifest["files"])
+    return _read(generation, manifest)
+
+
+def _verify(generation: Path, files: dict[str, str]) -> None:
+    for name, expected in files.items():
+        path = generation / name
+        if not path.exists() or _checksum(path) != expected:
+            raise CorruptIndex(f"{path}: checksum mismatch; run `paperwire index rebuild`")
+
+
+def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
+    def array(name: str) -> np.ndarray:
+        return np.load(generation / f"{name}.npy", mmap_mode="r")
+
+    def matrix(prefix: str, shape: list[int], kind: type) -> Any:
+        return kind((array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr")),
+                    shape=tuple(shape))  # fmt: skip
+
+    def read(name: str) -> Any:
+        return json.loads((generation / name).read_text(encoding="utf-8"))
+
+    terms, keywords, shapes = read("terms.json"), read("keywords.json"), manifest["shapes"]
+    vocab = {term: column for column, term in enumerate(terms["vocab"])}
+    return SearchIndex(
+        ids=read("ids.json"), seq=int(manifest["seq"]), tf=matrix("tf", shapes["tf"], sparse.csr_matrix),
+        lexical=LexicalIndex(matrix("weights", shapes["tf"], sparse.csc_matrix), vocab), labels=terms["labels"],
+        authors=KeywordIndex(matrix("authors", shapes["authors"], sparse.csc_matrix),
+                             {t: i for i, t in enumerate(keywords["authors"])}),
+        categories=KeywordIndex(matrix("categories", shapes["categories"], sparse.csc_matrix),
+                                {t: i for i, t in enumerate(keywords["categories"])}),
+        dates=array("dates"), phrase_text=array("phrase_text"), phrase_offsets=array("phrase_offsets"),
+        vectors=array("vectors"), has_vector=array("has_vector"), embedder=manifest["embedder"],
+        content_hashes=read("hashes.json"),
+    )  # fmt: skip

@@ -1,0 +1,102 @@
+"""BM25F-style lexical scoring over a sparse inverted index.
+
+Term frequencies from each field are multiplied by the field weight (fields.py) and summed into one
+pseudo-document; BM25 weights are precomputed per (doc, term) into a CSC matrix so a query is the sum
+of its terms' columns (np.bincount over the posting slices) and top-k is an argpartition.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from paperwire.search.fields import BM25, FIELDS, BM25Params
+from paperwire.search.text import analyse, tokenize
+
+Scores = npt.NDArray[np.float32]
+
+
+def field_counts(texts: Sequence[str], labels: dict[str, str] | None = None) -> Counter[str]:
+    """Weighted term frequencies of one document; texts in FIELDS order. Fills labels[stem] = a word."""
+    counts: Counter[str] = Counter()
+    for spec, text in zip(FIELDS, texts, strict=True):
+        surface, stems = analyse(text)
+        for word, term in zip(surface, stems, strict=True):
+            counts[term] += spec.weight
+            if labels is not None and term not in labels:
+                labels[term] = word
+    return counts
+
+
+def build_tf(docs: Iterable[Counter[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """Rows of weighted term frequencies; `vocab` grows with new terms."""
+    indptr, indices, data = [0], [], []
+    for counts in docs:
+        for term, value in counts.items():
+            indices.append(vocab.setdefault(term, len(vocab)))
+            data.append(value)
+        indptr.append(len(indices))
+    shape = (len(indptr) - 1, len(vocab))
+    return sparse.csr_matrix(
+        (np.asarray(data, np.float32), np.asarray(indices, np.int32), np.asarray(indptr, np.int64)), shape=shape
+    )
+
+
+def bm25_weights(tf: sparse.csr_matrix, params: BM25Params = BM25) -> sparse.csc_matrix:
+    """Precomputed idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)), as CSC for column sums."""
+    tf = tf.tocsr()
+    n_docs = max(tf.shape[0], 1)
+    lengths = np.asarray(tf.sum(axis=1)).ravel()
+    avgdl = float(lengths.mean()) if lengths.size and lengths.mean() > 0 else 1.0
+    df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float64)
+    idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+    row_of = np.repeat(np.arange(tf.shape[0]), np.diff(tf.indptr))
+    norm = params.k1 * (1 - params.b + params.b * lengths[row_of] / avgdl)
+    values = idf[tf.indices] * tf.data * (params.k1 + 1) / (tf.data + norm)
+    weights = sparse.csr_matrix((values.astype(np.float32), tf.indices, tf.indptr), shape=tf.shape)
+    return weights.tocsc()
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 weights (docs x terms, CSC) and the term -> column map."""
+
+    weights: sparse.csc_matrix
+    vocab: dict[str, int]
+
+    @property
+    def size(self) -> int:
+        return int(self.weights.shape[0])
+
+    def term_ids(self, terms: Iterable[str]) -> list[int]:
+        return [self.vocab[t] for t in terms if t in self.vocab]
+
+    def score_terms(self, terms: Sequence[str]) -> Scores:
+        """BM25 score of every document for these (already analysed) query terms; repeats count."""
+        columns = self.term_ids(terms)
+        if not columns:
+            return np.zeros(self.size, dtype=np.float32)
+        indptr, indices, data = self.weights.indptr, self.weights.indices, self.weights.data
+        rows = np.concatenate([indices[indptr[c] : indptr[c + 1]] for c in columns])
+        values = np.concatenate([data[indptr[c] : indptr[c + 1]] for c in columns])
+        return np.bincount(rows, weights=values, minlength=self.size).astype(np.float32)
+
+    def score(self, text: str) -> Scores:
+        return self.score_terms(tokenize(text))
+
+    def docs_with_all(self, terms: Sequence[str]) -> npt.NDArray[np.bool_]:
+        """Rows that contain every one of these terms."""
+        mask = np.ones(self.size, dtype=bool)
+        for term in terms:
+            column = self.vocab.get(term)
+            present = np.zeros(self.size, dtype=bool)
+            if column is not None:
+                present[self.weights.indices[self.weights.indptr[column] : self.weights.indptr[column + 1]]] = True
+            mask &= present
+        return mask
+

