@@ -1,0 +1,49 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from paperwire.errors import NotFound
+from paperwire.search.artifact import CorruptIndex, current_generation, load_index, save_index
+from paperwire.search.service import SearchService
+
+
+def test_missing_index_says_how_to_build_it(tmp_path: Path):
+    with pytest.raises(NotFound, match="index rebuild"):
+        load_index(tmp_path / "nothing")
+
+
+def test_round_trip_keeps_everything(service: SearchService, tmp_path: Path):
+    index = service.index()
+    loaded = load_index(service._index_dir)
+    assert loaded.ids == index.ids and loaded.seq == index.seq
+    assert (loaded.tf != index.tf).nnz == 0
+    assert loaded.labels == index.labels
+
+
+def test_a_corrupted_file_is_refused(service: SearchService):
+    generation = current_generation(service._index_dir)
+    path = generation / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptIndex, match="rebuild"):
+        load_index(service._index_dir)
+
+
+def test_a_crash_before_publishing_leaves_the_old_index(service: SearchService):
+    before = current_generation(service._index_dir)
+    (service._index_dir / ".building-crashed").mkdir()
+    (service._index_dir / ".CURRENT.tmp").write_text("gen-half-written")
+    assert current_generation(service._index_dir) == before
+    assert load_index(service._index_dir).size == 6
+
+
+def test_publishing_keeps_the_previous_generation_for_open_readers(service: SearchService):
+    first = current_generation(service._index_dir)
+    second = save_index(service.index(), service._index_dir)
+    third = save_index(service.index(), service._index_dir)
+    names = sorted(p.name for p in service._index_dir.iterdir() if p.name.startswith("gen-"))
+    assert names == sorted([second.name, third.name]) and first.name not in names
+    assert not any(p.name.startswith(".building-") for p in service._index_dir.iterdir())
+    assert os.path.samefile(current_generation(service._index_dir), third)
