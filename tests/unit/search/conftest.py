@@ -30,13 +30,13 @@ def search_engine(tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
         return
     schema = f"search_{uuid.uuid4().hex[:10]}"
-    with make_engine(url).begin() as conn:
+    admin = make_engine(url)
+    with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(url, connect_args={"options": f"-c search_path={schema}"})
     METADATA.create_all(engine)
     yield engine
     engine.dispose()
-    admin = make_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
