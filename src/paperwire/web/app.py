@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from fastapi.middleware.gzip import GZipMiddleware
 
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.web import errors, routes
+from paperwire.web.middleware import SecurityHeaders
 from paperwire.web.services import Services, build_services
+from paperwire.web.static_files import CachedStaticFiles
 
 STATIC = Path(__file__).parent / "static"
 
@@ -28,6 +30,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.state.services = services
     app.state.settings = settings
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
     return app

@@ -7,13 +7,16 @@ import importlib
 from fastapi import FastAPI
 
 VIEW_MODULES = (
-    "papers",  # feed, paper pages, JSON twins
     "search",
-    "feeds",  # RSS / Atom
+    "feeds",  # RSS / Atom; before "pages" so /categories/{cat}.atom wins over /categories/{cat}
+    "pages",  # authors, categories
     "accounts",  # sign up, log in, tokens
     "community",  # submit, vote, comment, moderation
     "subscribe",  # digests: subscribe, confirm, preferences, unsubscribe
     "health",
+    # Last: their /papers/{paper_id:path} and /api/papers/{paper_id:path} routes match any longer path.
+    "api",  # JSON twins of the pages
+    "papers",  # daily feed, trending, new, paper pages, Markdown
 )
 
 

@@ -1,10 +1,15 @@
-"""Jinja2 environment: autoescaping everywhere, shared globals."""
+"""Jinja2 environment: autoescaping everywhere, shared globals, and the filters pages use."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from paperwire import __version__
 from paperwire.config import Settings
@@ -12,8 +17,47 @@ from paperwire.config import Settings
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def highlight(text: str | None, terms: Iterable[str]) -> Markup:
+    """Escape the text, then wrap words starting with a query term in <mark>.
+
+    Matching runs on the raw text and each piece is escaped separately, so a term can never match
+    inside an entity or tag that escaping produced.
+    """
+    text = text or ""
+    words = [re.escape(t) for t in terms if t]
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")\w*", re.IGNORECASE)
+    pieces: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(str(escape(text[last : match.start()])))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(str(escape(text[last:])))
+    return Markup("".join(pieces))  # noqa: S704 -- every piece above was escaped
+
+
+def query_string(params: Mapping[str, Any], **changes: Any) -> str:
+    """'?a=1&b=2' from params with changes applied; None values and empty lists are dropped."""
+    merged = {**params, **changes}
+    pairs: list[tuple[str, str]] = []
+    for key, value in merged.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item not in (None, ""):
+                pairs.append((key, str(item)))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def url_part(value: str) -> str:
+    return quote(value, safe="")
+
+
 def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.autoescape = True
-    templates.env.globals.update(version=__version__, base_url=settings.base_url, site_name="paperwire")
+    templates.env.globals.update(
+        version=__version__, base_url=settings.base_url, site_name="paperwire", query_string=query_string
+    )
+    templates.env.filters.update(highlight=highlight, url_part=url_part)
     return templates

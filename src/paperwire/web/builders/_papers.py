@@ -1,0 +1,113 @@
+"""Paper rows -> the dicts every page, API and feed shares; ordering of lists."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any
+from urllib.parse import quote
+
+from paperwire.config import Settings
+from paperwire.storage.papers import split_authors
+
+SNIPPET_CHARS = 280
+
+
+def paper_path(paper_id: str) -> str:
+    return "/papers/" + quote(paper_id, safe="/:")
+
+
+def author_path(name: str) -> str:
+    return "/authors/" + quote(name, safe="")
+
+
+def category_path(category: str) -> str:
+    return "/categories/" + quote(category, safe="")
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def paper_dict(row: dict[str, Any], settings: Settings, comments: int = 0) -> dict[str, Any]:
+    """The one shape of a paper in lists: plain JSON types only, so it caches and serialises as is."""
+    paper_id = row["id"]
+    is_arxiv = not paper_id.startswith(("doi:", "hf:"))
+    return {
+        "id": paper_id,
+        "title": row["title"],
+        "abstract": row["abstract"],
+        "snippet": snippet(row["abstract"]),
+        "authors": split_authors(row["authors_text"]),
+        "categories": (row["categories_text"] or "").split(),
+        "primary_category": row["primary_category"],
+        "published": iso(row["published"]),
+        "announced": iso(row["announced"]),
+        "submitted_on": iso(row["submitted_on"]),
+        "upvotes": row["upvotes"],
+        "num_comments": comments,
+        "code_links": [link for link in row["code_links"] or [] if link.startswith(("https://", "http://"))],
+        "version": row["version"],
+        "url": paper_path(paper_id),
+        "abs_url": f"{settings.arxiv_abs_url}/{paper_id}" if is_arxiv else None,
+        "pdf_url": f"{settings.arxiv_pdf_url}/{paper_id}" if is_arxiv else None,
+        "updated_at": iso(row["updated_at"]),
+    }
+
+
+def _load_trending() -> Callable[..., float] | None:
+    try:
+        module = importlib.import_module("paperwire.domain.ranking")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "trending_score", None)
+
+
+def _age_hours(row: dict[str, Any], now: datetime) -> float:
+    day = row.get("submitted_on") or row.get("announced")
+    if day is None:
+        return 10_000.0
+    return max(0.0, (now - datetime.combine(day, time(), tzinfo=UTC)).total_seconds() / 3600)
+
+
+def trending_value(row: dict[str, Any], now: datetime, score: Callable[..., float] | None) -> float:
+    """ranking.trending_score(votes, age_hours) when the ranking module is installed, else upvotes."""
+    if score is None:
+        return float(row["upvotes"])
+    try:
+        return float(score(row["upvotes"], _age_hours(row, now)))
+    except TypeError:  # a different signature than expected: fall back rather than fail the page
+        return float(row["upvotes"])
+
+
+def order_by_votes(rows: Sequence[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Upvotes, then trending score, then newest announcement, then id: a stable, total order."""
+    now = now or datetime.now(UTC)
+    score = _load_trending()
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        day = row.get("submitted_on") or row.get("announced") or date.min
+        return (-row["upvotes"], -trending_value(row, now, score), -day.toordinal(), _reverse(row["id"]))
+
+    return sorted(rows, key=key)
+
+
+def order_by_date(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        day = row.get("announced") or row.get("submitted_on") or date.min
+        return (-day.toordinal(), _reverse(row["id"]))
+
+    return sorted(rows, key=key)
+
+
+def _reverse(text: str) -> tuple[int, ...]:
+    """Sort key that orders strings descending inside an ascending sort."""
+    return tuple(-ord(ch) for ch in text)

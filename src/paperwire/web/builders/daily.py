@@ -1,0 +1,108 @@
+"""The daily feed: one day, week or month of papers, with neighbours that skip empty days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from paperwire.config import Settings
+from paperwire.errors import InvalidInput
+from paperwire.storage import feeds
+from paperwire.web.builders._papers import order_by_date, order_by_votes, paper_dict
+from paperwire.web.builders.periods import Period, parse_period, period_of
+
+SORTS = ("trending", "publishedAt")
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class DailyQuery:
+    day: str | None = None
+    week: str | None = None
+    month: str | None = None
+    category: str | None = None
+    page: int = 1
+    limit: int = 50
+    sort: str = "trending"
+
+    def check(self) -> None:
+        if self.sort not in SORTS:
+            raise InvalidInput(f"sort: expected one of {', '.join(SORTS)}, got {self.sort[:40]!r}")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit: expected 1..{MAX_LIMIT}, got {self.limit}")
+        if self.page < 1:
+            raise InvalidInput(f"p: expected a page number ≥ 1, got {self.page}")
+
+
+def _resolve(conn: Connection, settings: Settings, query: DailyQuery) -> Period | None:
+    period = parse_period(query.day, query.week, query.month)
+    if period is not None:
+        return period
+    latest = feeds.latest_day(conn, settings.feed_categories)
+    return period_of("day", latest) if latest else None
+
+
+def _neighbours(conn: Connection, settings: Settings, period: Period) -> dict[str, dict[str, str] | None]:
+    tracked = settings.feed_categories
+    before = feeds.neighbour_day(conn, period.start, tracked, before=True)
+    after = feeds.neighbour_day(conn, period.end, tracked, before=False)
+    return {
+        "previous": period.containing(before).query() if before else None,
+        "next": period.containing(after).query() if after else None,
+    }
+
+
+def _page(rows: list[dict[str, Any]], query: DailyQuery) -> list[dict[str, Any]]:
+    ordered = order_by_votes(rows) if query.sort == "trending" else order_by_date(rows)
+    start = (query.page - 1) * query.limit
+    return ordered[start : start + query.limit]
+
+
+def _period_dict(period: Period) -> dict[str, str]:
+    return {
+        "kind": period.kind,
+        "value": period.value,
+        "label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "param": "date" if period.kind == "day" else period.kind,
+        "week": period_of("week", period.start).value,
+        "month": period_of("month", period.start).value,
+    }
+
+
+def build_daily(conn: Connection, settings: Settings, query: DailyQuery) -> dict[str, Any]:
+    query.check()
+    period = _resolve(conn, settings, query)
+    if period is None:
+        return {
+            "period": None,
+            "papers": [],
+            "categories": {},
+            "total": 0,
+            "previous": None,
+            "next": None,
+            "category": query.category,
+            "page": 1,
+            "pages": 1,
+            "sort": query.sort,
+        }
+    rows = feeds.period_rank_rows(conn, period.start, period.end, settings.feed_categories)
+    chips = feeds.category_counts(rows)
+    if query.category:
+        rows = [r for r in rows if query.category in (r["categories_text"] or "").split()]
+    page_rows = feeds.ordered_rows(conn, [r["id"] for r in _page(rows, query)])
+    comments = feeds.comment_counts(conn, [r["id"] for r in page_rows])
+    return {
+        "period": _period_dict(period),
+        "papers": [paper_dict(r, settings, comments.get(r["id"], 0)) for r in page_rows],
+        "categories": chips,
+        "category": query.category,
+        "total": len(rows),
+        "page": query.page,
+        "pages": max(1, -(-len(rows) // query.limit)),
+        "sort": query.sort,
+        **_neighbours(conn, settings, period),
+    }

@@ -1,0 +1,127 @@
+"""The search page and its JSON twin: filters become query operators for the SearchService."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from paperwire.config import Settings
+from paperwire.domain.papers import parse_arxiv_id
+from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import feeds
+from paperwire.storage.papers import get_paper_row
+from paperwire.web.builders._papers import paper_dict, paper_path
+from paperwire.web.builders.periods import parse_day
+
+log = logging.getLogger(__name__)
+
+SORTS = ("relevance", "date", "upvotes")
+MODES = ("hybrid", "lexical", "semantic")
+MAX_LIMIT = 100
+MAX_PAGE = 100
+_OPERATOR = re.compile(r'\b[A-Za-z]+:(?:"[^"]*"?|\S*)')
+_TERM = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    q: str = ""
+    categories: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    author: str | None = None
+    sort: str = "relevance"
+    mode: str = "hybrid"
+    page: int = 1
+    limit: int = 20
+
+    def check(self) -> None:
+        if self.sort not in SORTS:
+            raise InvalidInput(f"sort: expected one of {', '.join(SORTS)}, got {self.sort[:40]!r}")
+        if self.mode not in MODES:
+            raise InvalidInput(f"mode: expected one of {', '.join(MODES)}, got {self.mode[:40]!r}")
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise InvalidInput(f"limit: expected 1..{MAX_LIMIT}, got {self.limit}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidInput(f"p: expected a page number 1..{MAX_PAGE}, got {self.page}")
+        for name, value in (("from", self.date_from), ("to", self.date_to)):
+            if value:
+                parse_day(value, name)
+
+    def full_text(self) -> str:
+        """The query with the form's filters appended as operators (see docs/search.md)."""
+        parts = [self.q.strip()]
+        parts += [f"cat:{c}" for c in self.categories if c]
+        if self.date_from:
+            parts.append(f"after:{self.date_from}")
+        if self.date_to:
+            parts.append(f"before:{self.date_to}")
+        if self.author:
+            parts.append('author:"' + self.author.replace('"', " ") + '"')
+        return " ".join(p for p in parts if p)
+
+
+def highlight_terms(q: str) -> list[str]:
+    """The words to mark in results: free text only, operators removed, at least two characters."""
+    text = _OPERATOR.sub(" ", q)
+    return sorted({t.lower() for t in _TERM.findall(text) if len(t) > 1}, key=len, reverse=True)
+
+
+def _suggestion(conn: Connection, q: str) -> dict[str, str] | None:
+    """'Did you mean the paper 2401.12345?' when the query is an arXiv id we hold."""
+    try:
+        paper_id = parse_arxiv_id(q).id
+    except ValueError:
+        return None
+    row = get_paper_row(conn, paper_id)
+    return {"id": row["id"], "title": row["title"], "url": paper_path(row["id"])} if row else None
+
+
+def _run(
+    search: Any | None, conn: Connection, query: SearchQuery
+) -> tuple[int, list[tuple[str, float]], bool]:
+    """(total, [(id, score)], degraded) from the search service, or a title match without one."""
+    offset = (query.page - 1) * query.limit
+    if search is not None:
+        try:
+            page = search.search(
+                query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit
+            )
+            return page.total, [(hit.id, hit.score) for hit in page.hits], False
+        except NotFound as error:  # no index built yet
+            log.warning("web.search_degraded", extra={"reason": str(error)})
+    terms = highlight_terms(query.q)
+    if not terms:
+        return 0, [], True
+    total, ids = feeds.search_titles(conn, terms, query.limit, offset)
+    return total, [(pid, 0.0) for pid in ids], True
+
+
+def build_search(
+    conn: Connection, settings: Settings, search: Any | None, query: SearchQuery
+) -> dict[str, Any]:
+    query.check()
+    result: dict[str, Any] = {
+        "query": query.q,
+        "total": 0,
+        "papers": [],
+        "page": query.page,
+        "pages": 1,
+        "degraded": False,
+        "suggestion": None,
+        "terms": highlight_terms(query.q),
+    }
+    if not query.full_text():
+        return result
+    total, hits, degraded = _run(search, conn, query)
+    rows = feeds.rows_by_id(conn, [pid for pid, _ in hits])
+    papers = [{**paper_dict(rows[pid], settings), "score": score} for pid, score in hits if pid in rows]
+    result.update(total=total, papers=papers, degraded=degraded)
+    result.update(
+        pages=max(1, min(MAX_PAGE, -(-total // query.limit))), suggestion=_suggestion(conn, query.q)
+    )
+    return result

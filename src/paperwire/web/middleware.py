@@ -1,0 +1,36 @@
+"""Pure ASGI middleware: security headers on every response (no BaseHTTPMiddleware overhead)."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# Scripts and styles come from /static only (KaTeX is served locally); style-src allows inline style
+# attributes because KaTeX positions glyphs with them.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+NO_CSP_PREFIXES = ("/api/docs",)  # Swagger UI loads its own scripts
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with_csp = not scope["path"].startswith(NO_CSP_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                if with_csp and headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Content-Security-Policy", CSP)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,102 @@
+"""One path for every data page: data version -> ETag/304 -> cached or built data -> rendered body.
+
+`respond` opens one read transaction, asks the data version (one indexed query), answers 304 when
+the client's copy is current, otherwise builds (or reuses) the page data and renders it. Responses
+to requests without cookies are cached per ETag, so hot anonymous pages cost one SQL statement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from sqlalchemy import Connection
+
+from paperwire import __version__
+from paperwire.storage.db import read_only
+from paperwire.storage.feeds import DataVersion, data_version
+
+Build = Callable[[Connection], Any]
+Render = Callable[[Request, Any], "Body"]
+
+JSON_TYPE = "application/json"
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Body:
+    content: bytes
+    media_type: str
+
+
+def make_etag(version: DataVersion, request: Request, kind: str) -> str:
+    cookie = request.headers.get("cookie", "")
+    raw = f"{__version__}|{version.token}|{kind}|{request.url.path}?{request.url.query}|{cookie}"
+    return 'W/"' + hashlib.blake2b(raw.encode(), digest_size=12).hexdigest() + '"'
+
+
+def is_fresh(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """The client's cached copy is current (If-None-Match wins over If-Modified-Since)."""
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return etag in {tag.strip() for tag in match.split(",")} or match.strip() == "*"
+    since = request.headers.get("if-modified-since")
+    if since and last_modified is not None:
+        try:
+            return last_modified.replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def _headers(etag: str, version: DataVersion) -> dict[str, str]:
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Cookie"}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(version.last_modified, usegmt=True)
+    return headers
+
+
+def respond(request: Request, key: Hashable, kind: str, build: Build, render: Render) -> Response:
+    """`key` names the page data (shared by the HTML and JSON twins); `kind` the representation."""
+    services = request.app.state.services
+    anonymous = "cookie" not in request.headers
+    with read_only(services.engine) as conn:
+        version = data_version(conn)
+        etag = make_etag(version, request, kind)
+        headers = _headers(etag, version)
+        if is_fresh(request, etag, version.last_modified):
+            return Response(status_code=304, headers=headers)
+        cached = services.responses.get(etag, version.token) if anonymous else None
+        if cached is not None:
+            return Response(cached[0], media_type=cached[1], headers=headers)
+        data = services.page_data.get_or_build(key, version.token, lambda: build(conn))
+    body = render(request, data)
+    if anonymous:
+        services.responses.put(etag, version.token, (body.content, body.media_type))
+    return Response(body.content, media_type=body.media_type, headers=headers)
+
+
+def json_body(payload: Any) -> Body:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Body(text.encode("utf-8"), JSON_TYPE)
+
+
+def render_json(shape: Callable[[Any], Any] = lambda data: data) -> Render:
+    return lambda request, data: json_body(shape(data))
+
+
+def render_html(template: str, extra: Callable[[Any], dict[str, Any]] | None = None) -> Render:
+    def render(request: Request, data: Any) -> Body:
+        templates = request.app.state.services.templates
+        context = {"request": request, **data, **(extra(data) if extra else {})}
+        html = templates.get_template(template).render(context)
+        return Body(html.encode("utf-8"), HTML_TYPE)
+
+    return render

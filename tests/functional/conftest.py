@@ -1,0 +1,53 @@
+"""Functional fixtures: the real app on the per-test database, driven in-process over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from starlette.testclient import TestClient
+
+from paperwire.config import Settings
+from paperwire.domain.papers import PaperRecord
+from paperwire.storage.papers import upsert_papers
+from paperwire.web.app import create_app
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(settings)
+    yield app
+    app.state.services.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def add_papers(engine: Engine) -> Callable[..., list[PaperRecord]]:
+    """Store records in the test database (the app sees them on its next request)."""
+
+    def add(*records: PaperRecord, **changes: Any) -> list[PaperRecord]:
+        with engine.begin() as conn:
+            upsert_papers(conn, records)
+        return list(records)
+
+    return add
+
+
+@pytest.fixture
+def build_index(settings: Settings, engine: Engine) -> Callable[[], None]:
+    """Build the search index (hashing embedder) over what the test stored so far."""
+
+    def build() -> None:
+        from paperwire.search.service import SearchService
+
+        SearchService.from_settings(settings, engine).update_index()
+
+    return build
