@@ -50,6 +50,17 @@ class Settings:
     min_account_age_hours_for_trending: int = 24
     submissions_per_user_per_day: int = 5
     submission_max_paper_age_days: int = 30
+    # community: accounts, sessions, rate limits (fixed windows, shared through the database)
+    submission_requires_verified_email: bool = True
+    session_lifetime_hours: int = 336
+    verify_link_lifetime_hours: int = 48
+    reset_link_lifetime_hours: int = 2
+    login_attempts_per_15min: int = 10
+    signups_per_hour: int = 10
+    resets_per_hour: int = 5
+    submissions_per_hour: int = 20
+    votes_per_minute: int = 60
+    comments_per_hour: int = 30
 
 
 def _convert(raw: str, kind: Any, name: str) -> Any:

@@ -1,0 +1,1 @@
+"""Community features: accounts, sessions, votes, comments, submissions, moderation, trending."""

@@ -1,0 +1,158 @@
+"""Accounts repository: users, login sessions, API tokens and single-use e-mailed link tokens.
+
+Every secret is looked up by its SHA-256 hash; the raw value exists only in the cookie, header or link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from paperwire.storage.community_tables import account_tokens, api_tokens, user_sessions, users
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    display_name: str
+    bio: str
+    email_verified: bool
+    is_admin: bool
+    is_banned: bool
+    created_at: datetime
+    password_hash: str = ""
+
+
+def _user(row: Any) -> User | None:
+    return User(**{k: row[k] for k in User.__dataclass_fields__}) if row else None
+
+
+def get_user(conn: Connection, user_id: int) -> User | None:
+    return _user(conn.execute(select(users).where(users.c.id == user_id)).mappings().first())
+
+
+def get_user_by_email(conn: Connection, email: str) -> User | None:
+    return _user(conn.execute(select(users).where(users.c.email == email.lower())).mappings().first())
+
+
+def insert_user(conn: Connection, **values: Any) -> int:
+    values["email"] = values["email"].lower()
+    return int(conn.execute(insert(users).values(**values).returning(users.c.id)).scalar_one())
+
+
+def update_user(conn: Connection, user_id: int, **values: Any) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def delete_user(conn: Connection, user_id: int) -> None:
+    conn.execute(delete(users).where(users.c.id == user_id))
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+# sessions
+
+
+def insert_session(conn: Connection, raw_id: str, user_id: int, now: datetime, expires_at: datetime) -> None:
+    conn.execute(
+        insert(user_sessions).values(
+            id_hash=hash_secret(raw_id), user_id=user_id, created_at=now, expires_at=expires_at
+        )
+    )
+
+
+def session_user(conn: Connection, raw_id: str, now: datetime) -> User | None:
+    query = (
+        select(users)
+        .join(user_sessions, user_sessions.c.user_id == users.c.id)
+        .where(user_sessions.c.id_hash == hash_secret(raw_id), user_sessions.c.expires_at > now)
+    )
+    return _user(conn.execute(query).mappings().first())
+
+
+def delete_session(conn: Connection, raw_id: str) -> None:
+    conn.execute(delete(user_sessions).where(user_sessions.c.id_hash == hash_secret(raw_id)))
+
+
+def delete_sessions_of(conn: Connection, user_id: int) -> int:
+    return conn.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id)).rowcount
+
+
+# API tokens
+
+
+def insert_api_token(conn: Connection, user_id: int, name: str, raw: str, now: datetime) -> int:
+    statement = insert(api_tokens).values(
+        user_id=user_id, name=name, token_hash=hash_secret(raw), created_at=now
+    )
+    return int(conn.execute(statement.returning(api_tokens.c.id)).scalar_one())
+
+
+def api_token_user(conn: Connection, raw: str) -> User | None:
+    query = select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
+    return _user(conn.execute(query.where(api_tokens.c.token_hash == hash_secret(raw))).mappings().first())
+
+
+def list_api_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at).where(
+        api_tokens.c.user_id == user_id
+    )
+    return [dict(row) for row in conn.execute(query.order_by(api_tokens.c.id)).mappings()]
+
+
+def delete_api_token(conn: Connection, user_id: int, token_id: int) -> int:
+    statement = delete(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.user_id == user_id)
+    return conn.execute(statement).rowcount
+
+
+# single-use link tokens
+
+
+def insert_link_token(
+    conn: Connection, raw: str, user_id: int, purpose: str, data: str, now: datetime, expires_at: datetime
+) -> None:
+    conn.execute(
+        insert(account_tokens).values(
+            token_hash=hash_secret(raw),
+            user_id=user_id,
+            purpose=purpose,
+            data=data,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+
+
+def take_link_token(conn: Connection, raw: str, purpose: str, now: datetime) -> tuple[int, str] | None:
+    """Delete the token; (user_id, data) if it existed for this purpose and was unexpired: single use."""
+    statement = (
+        delete(account_tokens)
+        .where(account_tokens.c.token_hash == hash_secret(raw), account_tokens.c.purpose == purpose)
+        .returning(account_tokens.c.user_id, account_tokens.c.data, account_tokens.c.expires_at)
+    )
+    row = conn.execute(statement).first()
+    if row is None or _aware(row.expires_at) <= now:
+        return None
+    return int(row.user_id), str(row.data)
+
+
+def delete_link_tokens(conn: Connection, user_id: int, purpose: str) -> None:
+    conn.execute(
+        delete(account_tokens).where(account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose)
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
