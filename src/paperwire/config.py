@@ -62,6 +62,35 @@ class Settings:
     votes_per_minute: int = 60
     comments_per_hour: int = 30
 
+    # digests
+    digest_send_hour_utc: int = 13  # the worker prepares and sends the day's edition from this hour on
+    digest_weekdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")  # arXiv announce days (daily)
+    digest_window_days: int = 3  # daily editions look this far back for new papers (weekly: 7)
+    digest_trending_limit: int = 10  # default "trending top N"
+    digest_max_papers: int = 30  # per edition, across sections
+    digest_rate_per_minute: int = 600  # messages per minute, never exceeded; 0 = no limit
+    digest_batch_size: int = 100  # ledger rows claimed per batch
+    digest_max_attempts: int = 5  # 4xx retries before a row is marked failed
+    digest_retry_base_s: float = 60.0  # backoff: base * 2**(attempt-1)
+    digest_pause_error_ratio: float = 0.2  # pause the edition when failures pass this share ...
+    digest_pause_min_attempts: int = 50  # ... of at least this many attempts in one run
+    digest_max_edition_age_hours: int = 36  # never send an edition older than this (restored backups)
+    digest_claim_timeout_s: int = 300  # a claimed row untouched this long belongs to a dead sender
+    digest_confirm_max_age_hours: int = 72  # confirmation links expire
+    digest_confirm_resend_interval_s: int = 600  # at most one confirmation e-mail per address per interval
+    digest_confirm_max_per_day: int = 5
+    digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
+    digest_unsubscribe_mailto: str = ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
+    digest_admin_token: str = field(default="", repr=False)  # enables /digest/preview?token=...
+    digest_crash_point: str = ""  # tests only: SIGKILL the sender at a named point
+    dkim_selector: str = ""
+    dkim_domain: str = ""
+    dkim_private_key_path: str = ""
+    worker_ingest_interval_hours: int = 6
+    worker_trending_interval_hours: int = 1
+    worker_lease_s: int = 120  # the scheduler's lease; a second worker waits
+    worker_poll_s: float = 30.0
+
 
 def _convert(raw: str, kind: Any, name: str) -> Any:
     if kind is bool:

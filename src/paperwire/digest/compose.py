@@ -1,0 +1,128 @@
+"""Choosing a subscriber's papers from the edition's pool, and turning the choice into an e-mail.
+
+The choice is stored in the ledger row (`items`), so a resend renders the very same e-mail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.message import EmailMessage
+from typing import Any
+
+from paperwire.config import Settings
+from paperwire.digest import links
+from paperwire.digest.candidates import PER_SEARCH, Candidate, Pool
+from paperwire.digest.preferences import Sections
+from paperwire.domain.papers import author_key
+from paperwire.mail import render_email
+from paperwire.storage.subscribers import Subscriber
+
+# Display order; a paper claimed by an earlier *priority* section is not repeated in a later one.
+SECTION_TITLES = {"trending": "Trending", "searches": "Your saved searches", "authors": "Authors you follow",
+                  "categories": "New in your categories", "recommended": "Recommended for you"}  # fmt: skip
+PRIORITY = ("authors", "searches", "recommended", "categories", "trending")
+PER_CATEGORY = 10
+SNIPPET_CHARS = 320
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str
+    id: str
+    why: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"section": self.section, "id": self.id, "why": self.why}
+
+
+def window_start(settings: Settings, subscriber: Subscriber, day: date) -> date:
+    days = 7 if subscriber.frequency == "weekly" else settings.digest_window_days
+    return day - timedelta(days=days - 1)
+
+
+def _section_ids(
+    name: str, sections: Sections, pool: Pool, since: date, recommended: Sequence[tuple[str, str]]
+) -> Iterable[tuple[str, str]]:
+    """(paper id, why) pairs of one section, best first."""
+    if name == "trending":
+        ranked = [p for p in pool.papers.values() if p.day >= since][: sections.trending]
+        yield from ((p.id, f"#{n} trending, {p.upvotes} upvotes") for n, p in enumerate(ranked, 1))
+    elif name == "searches":
+        for query in sections.searches:
+            yield from ((pid, f"matches your search '{query}'") for pid in pool.search(query, since)[:PER_SEARCH])
+    elif name == "authors":
+        for author in sections.authors:
+            for pid in pool.by_author.get(author_key(author), ()):
+                if pool.papers[pid].day >= since:
+                    yield pid, f"by {author}, whom you follow"
+    elif name == "categories":
+        for category in sections.categories:
+            ids = [pid for pid in pool.by_category.get(category.lower(), ()) if pool.papers[pid].day >= since]
+            yield from ((pid, f"new in {category}") for pid in ids[:PER_CATEGORY])
+    elif name == "recommended" and sections.recommended:
+        yield from recommended
+
+
+def choose_items(
+    settings: Settings, subscriber: Subscriber, pool: Pool, day: date, already_sent: set[str],
+    recommended: Sequence[tuple[str, str]] = (),
+) -> list[Item]:  # fmt: skip
+    """The papers of one edition for one subscriber; empty means 'nothing new: skip'."""
+    sections, since = Sections.from_json(subscriber.sections), window_start(settings, subscriber, day)
+    seen = set() if sections.repeats else set(already_sent)
+    chosen: list[Item] = []
+    for name in PRIORITY:
+        for pid, why in _section_ids(name, sections, pool, since, recommended):
+            if pid not in seen and pid in pool.papers and len(chosen) < settings.digest_max_papers:
+                seen.add(pid)
+                chosen.append(Item(name, pid, why))
+    order = list(SECTION_TITLES)
+    return sorted(chosen, key=lambda item: order.index(item.section))  # stable: keeps rank within a section
+
+
+def snippet(abstract: str, limit: int = SNIPPET_CHARS) -> str:
+    text = " ".join(abstract.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
+
+
+def _authors(names: Sequence[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -> dict[str, Any]:
+    get = paper.get if isinstance(paper, Mapping) else lambda key: getattr(paper, key)
+    return {"url": links.paper_url(settings, get("id")), "title": " ".join(str(get("title")).split()),
+            "authors": _authors(list(get("authors"))), "snippet": snippet(str(get("abstract"))),
+            "upvotes": int(get("upvotes") or 0), "why": why}  # fmt: skip
+
+
+def render_sections(
+    settings: Settings, items: Sequence[Mapping[str, str]], papers: Mapping[str, Candidate | Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item["id"] in papers:
+            grouped.setdefault(item["section"], []).append(_paper(settings, papers[item["id"]], item["why"]))
+    return [{"title": SECTION_TITLES[name], "papers": grouped[name]} for name in SECTION_TITLES if name in grouped]
+
+
+def build_message(
+    settings: Settings, subscriber: Subscriber, day: date, sections: list[dict[str, Any]], message_id: str
+) -> EmailMessage:
+    unsubscribe = links.unsubscribe_url(settings, subscriber)
+    headers = {
+        "List-Id": links.list_id(settings),
+        "List-Unsubscribe": f"<{unsubscribe}>, <{links.unsubscribe_mailto(settings, subscriber)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        "Precedence": "bulk",
+    }
+    count = sum(len(section["papers"]) for section in sections)
+    context = {"day": day, "sections": sections, "count": count, "unsubscribe_url": unsubscribe,
+               "manage_url": links.manage_url(settings, subscriber), "base_url": settings.base_url}  # fmt: skip
+    return render_email("digest", context, to=subscriber.email, sender=settings.mail_from, headers=headers,
+                        message_id=message_id)  # fmt: skip

@@ -1,0 +1,86 @@
+"""A subscriber's digest preferences: what goes in an edition, and how often."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from paperwire.errors import InvalidInput
+
+FREQUENCIES = ("daily", "weekly")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MAX_ITEMS = 20  # per list: categories, saved searches, followed authors
+MAX_QUERY_CHARS = 200
+_CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
+
+
+@dataclass(frozen=True)
+class Sections:
+    trending: int = 10  # top N trending; 0 leaves the section out
+    categories: tuple[str, ...] = ()
+    searches: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    recommended: bool = True  # from the papers the linked account upvoted
+    repeats: bool = False  # allow a paper that an earlier edition already sent
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Sections:
+        data = data or {}
+        return cls(
+            trending=int(data.get("trending", 10)),
+            categories=tuple(data.get("categories", ())),
+            searches=tuple(data.get("searches", ())),
+            authors=tuple(data.get("authors", ())),
+            recommended=bool(data.get("recommended", True)),
+            repeats=bool(data.get("repeats", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Preferences:
+    frequency: str = "daily"
+    weekly_day: int = 0
+    paused: bool = False
+    sections: Sections = field(default_factory=Sections)
+
+
+def _lines(text: str) -> list[str]:
+    items = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def parse_form(form: dict[str, str], trending_default: int = 10) -> Preferences:
+    """Preferences from the preferences page's form fields; raises InvalidInput with a readable message."""
+    frequency = form.get("frequency", "daily")
+    if frequency not in FREQUENCIES:
+        raise InvalidInput("frequency must be daily or weekly")
+    day = form.get("weekly_day", "mon")
+    if day not in WEEKDAYS:
+        raise InvalidInput("weekly_day must be one of " + ", ".join(WEEKDAYS))
+    try:
+        trending = int(form.get("trending") or 0) if form.get("trending_on") else 0
+    except ValueError:
+        raise InvalidInput("trending must be a number") from None
+    categories = [c for c in form.get("categories", "").replace(",", " ").split() if c]
+    bad = [c for c in categories if not _CATEGORY.match(c)]
+    if bad:
+        raise InvalidInput(f"not an arXiv category: {bad[0][:40]!r}")
+    searches, authors = _lines(form.get("searches", "")), _lines(form.get("authors", ""))
+    if any(len(q) > MAX_QUERY_CHARS for q in searches):
+        raise InvalidInput(f"a saved search may have at most {MAX_QUERY_CHARS} characters")
+    if max(len(categories), len(searches), len(authors)) > MAX_ITEMS:
+        raise InvalidInput(f"at most {MAX_ITEMS} categories, searches and authors each")
+    sections = Sections(
+        trending=max(0, min(trending, 50)),
+        categories=tuple(dict.fromkeys(categories)),
+        searches=tuple(searches),
+        authors=tuple(authors),
+        recommended=bool(form.get("recommended")),
+        repeats=bool(form.get("repeats")),
+    )
+    return Preferences(frequency, WEEKDAYS.index(day), bool(form.get("paused")), sections)

@@ -1,0 +1,110 @@
+"""Composing an edition: one ledger row per due subscriber, written before anything is sent.
+
+Resumable: subscribers are taken in id order, a page per transaction, after the last one already composed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from paperwire.config import Settings
+from paperwire.digest import links, recommend
+from paperwire.digest.candidates import Matcher, Pool, load_pool
+from paperwire.digest.compose import choose_items
+from paperwire.digest.preferences import WEEKDAYS
+from paperwire.digest.tokens import message_id
+from paperwire.storage import digest_ledger as ledger
+from paperwire.storage import subscribers as repo
+from paperwire.storage.digest_ledger import Edition
+from paperwire.storage.subscribers import Subscriber
+
+log = logging.getLogger(__name__)
+PAGE = 500
+
+
+@dataclass
+class PrepareReport:
+    edition_id: int
+    day: date
+    composed: int = 0
+    skipped: int = 0
+    pool_size: int = 0
+    distinct_searches: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__ | {"day": self.day.isoformat()}
+
+
+def is_daily_day(settings: Settings, day: date) -> bool:
+    return WEEKDAYS[day.weekday()] in {d.lower()[:3] for d in settings.digest_weekdays}
+
+
+def build_pool(engine: Engine, settings: Settings, day: date, matcher: Matcher | None) -> Pool:
+    return load_pool(engine, day - timedelta(days=max(7, settings.digest_window_days) - 1), day, matcher)
+
+
+def _row(settings: Settings, edition: Edition, subscriber: Subscriber, items: list[Any], now: datetime) -> dict[str, Any]:
+    return {"edition_id": edition.id, "subscriber_id": subscriber.id, "status": "pending" if items else "skipped",
+            "items": [item.as_json() for item in items], "attempts": 0, "resends": 0, "next_attempt_at": now,
+            "message_id": message_id(settings, edition.id, subscriber.id, links.mail_domain(settings))}  # fmt: skip
+
+
+def prepare_edition(
+    engine: Engine, settings: Settings, day: date, now: datetime, matcher: Matcher | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> PrepareReport:  # fmt: skip
+    with engine.begin() as conn:
+        edition = ledger.get_or_create_edition(conn, day, now)
+    report = PrepareReport(edition.id, day)
+    if edition.status != "composing":
+        return report
+    pool = build_pool(engine, settings, day, matcher)
+    report.pool_size = len(pool.papers)
+    condition = repo.due_filter(day.weekday(), is_daily_day(settings, day))
+    while _compose_page(engine, settings, edition, pool, condition, now, report):
+        if on_page:
+            on_page(report.composed + report.skipped)
+    with engine.begin() as conn:
+        ledger.set_edition(conn, edition.id, status="sending")
+    report.distinct_searches = pool.distinct_searches
+    log.info("digest.prepared", extra=report.as_dict())
+    return report
+
+
+def _compose_page(
+    engine: Engine, settings: Settings, edition: Edition, pool: Pool, condition: Any, now: datetime,
+    report: PrepareReport,
+) -> bool:  # fmt: skip
+    with engine.begin() as conn:
+        after = ledger.last_composed_subscriber(conn, edition.id)
+        page = repo.page_due(conn, condition, after, PAGE)
+        if not page:
+            return False
+        recent = ledger.edition_ids_since(conn, pool_start(pool, edition.day))
+        sent = ledger.sent_papers(conn, [s.id for s in page], recent)
+        rows = []
+        for subscriber in page:
+            extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
+            items = choose_items(settings, subscriber, pool, edition.day, sent.get(subscriber.id, set()), extra)
+            rows.append(_row(settings, edition, subscriber, items, now))
+        ledger.insert_rows(conn, rows)
+    _count(report, rows)
+    return True
+
+
+def _count(report: PrepareReport, rows: Sequence[dict[str, Any]]) -> None:
+    skipped = sum(1 for row in rows if row["status"] == "skipped")
+    report.skipped += skipped
+    report.composed += len(rows) - skipped
+    if skipped:
+        log.info("digest.skipped_nothing_new", extra={"edition": report.edition_id, "subscribers": skipped})
+
+
+def pool_start(pool: Pool, day: date) -> date:
+    return min((p.day for p in pool.papers.values()), default=day)

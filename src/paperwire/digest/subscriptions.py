@@ -1,0 +1,125 @@
+"""Subscribing without an account: double opt-in, preferences and unsubscribe through signed links.
+
+Profiles of logged-in users call `subscription_for_user` / `subscribe_user` / `update_preferences`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from paperwire.config import Settings
+from paperwire.digest import links
+from paperwire.digest.preferences import Preferences, Sections
+from paperwire.digest.tokens import read_confirm_token, read_manage_token
+from paperwire.errors import InvalidInput, NotFound
+from paperwire.mail import Mailer, render_email
+from paperwire.storage import subscribers as repo
+from paperwire.storage.subscribers import ACTIVE, UNSUBSCRIBED, Subscriber
+
+log = logging.getLogger(__name__)
+_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
+def check_email(email: str) -> str:
+    email = repo.normalize_email(email)
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise InvalidInput("please enter a valid e-mail address")
+    return email
+
+
+class SubscriptionService:
+    def __init__(self, engine: Engine, settings: Settings, mailer: Mailer, clock: Clock = _utcnow) -> None:
+        self.engine, self.settings, self.mailer, self.clock = engine, settings, mailer, clock
+
+    def request(self, email: str) -> None:
+        """Start double opt-in. Same outcome for the caller whether the address is new, known or limited."""
+        email = check_email(email)
+        now = self.clock()
+        with self.engine.begin() as conn:
+            subscriber = repo.get_by_email(conn, email) or repo.create(
+                conn, email, now, sections=Sections(trending=self.settings.digest_trending_limit).as_json()
+            )
+            if subscriber.status == ACTIVE or not self._may_send_confirmation(subscriber, now):
+                log.info("digest.subscribe.no_mail", extra={"subscriber": subscriber.id, "status": subscriber.status})
+                return
+            sends = subscriber.confirm_sends + 1 if self._same_day(subscriber, now) else 1
+            repo.set_fields(conn, subscriber.id, confirm_sent_at=now, confirm_sends=sends)
+        self._send_confirmation(subscriber)  # after commit: the link must point at a stored row
+
+    def _same_day(self, subscriber: Subscriber, now: datetime) -> bool:
+        last = _aware(subscriber.confirm_sent_at)
+        return last is not None and now - last < timedelta(days=1)
+
+    def _may_send_confirmation(self, subscriber: Subscriber, now: datetime) -> bool:
+        last = _aware(subscriber.confirm_sent_at)
+        if last is None:
+            return True
+        if now - last < timedelta(seconds=self.settings.digest_confirm_resend_interval_s):
+            return False
+        return not (self._same_day(subscriber, now) and subscriber.confirm_sends >= self.settings.digest_confirm_max_per_day)
+
+    def _send_confirmation(self, subscriber: Subscriber) -> None:
+        context = {"confirm_url": links.confirm_url(self.settings, subscriber),
+                   "hours": self.settings.digest_confirm_max_age_hours, "base_url": self.settings.base_url}  # fmt: skip
+        message = render_email("confirm-subscription", context, to=subscriber.email, sender=self.settings.mail_from)
+        self.mailer.send(message)
+        log.info("digest.subscribe.confirmation_sent", extra={"subscriber": subscriber.id})
+
+    def confirm(self, token: str) -> Subscriber:
+        subscriber_id, key = read_confirm_token(self.settings, token)
+        with self.engine.begin() as conn:
+            subscriber = self._checked(conn, subscriber_id, key)
+            if subscriber.status != ACTIVE:
+                repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=self.clock(), bounce_reason=None)
+            return repo.get(conn, subscriber.id) or subscriber
+
+    def from_manage_token(self, token: str) -> Subscriber:
+        subscriber_id, key = read_manage_token(self.settings, token)
+        with self.engine.begin() as conn:
+            return self._checked(conn, subscriber_id, key)
+
+    def unsubscribe(self, token: str) -> Subscriber:
+        """Idempotent: a second call changes nothing and succeeds."""
+        subscriber = self.from_manage_token(token)
+        if subscriber.status != UNSUBSCRIBED:
+            with self.engine.begin() as conn:
+                repo.set_fields(conn, subscriber.id, status=UNSUBSCRIBED, unsubscribed_at=self.clock())
+            log.info("digest.unsubscribed", extra={"subscriber": subscriber.id})
+        return subscriber
+
+    def update_preferences(self, subscriber_id: int, preferences: Preferences) -> None:
+        with self.engine.begin() as conn:
+            repo.set_fields(conn, subscriber_id, frequency=preferences.frequency, weekly_day=preferences.weekly_day,
+                            paused=preferences.paused, sections=preferences.sections.as_json())  # fmt: skip
+
+    def subscription_for_user(self, user_id: int) -> Subscriber | None:
+        with self.engine.begin() as conn:
+            return repo.get_by_user(conn, user_id)
+
+    def subscribe_user(self, user_id: int, verified_email: str) -> Subscriber:
+        """For profiles: the caller vouches that the account's address is verified, so no opt-in mail."""
+        email, now = check_email(verified_email), self.clock()
+        with self.engine.begin() as conn:
+            subscriber = repo.get_by_email(conn, email) or repo.create(conn, email, now)
+            repo.set_fields(conn, subscriber.id, user_id=user_id, status=ACTIVE, confirmed_at=now)
+            return repo.get(conn, subscriber.id) or subscriber
+
+    def _checked(self, conn: object, subscriber_id: int, key: str) -> Subscriber:
+        subscriber = repo.get(conn, subscriber_id)  # type: ignore[arg-type]
+        if subscriber is None or subscriber.token_key != key:
+            raise NotFound("this link is no longer valid")
+        return subscriber

@@ -1,0 +1,61 @@
+"""Signed links: confirmation (expiring), manage/unsubscribe (revocable by rotating token_key), admin preview."""
+
+from __future__ import annotations
+
+import hmac
+from hashlib import sha256
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+
+from paperwire.config import Settings, effective_secret
+from paperwire.errors import NotFound
+
+CONFIRM = "paperwire.digest.confirm"
+MANAGE = "paperwire.digest.manage"
+
+
+def _timed(settings: Settings, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(effective_secret(settings), salt=salt)
+
+
+def _plain(settings: Settings, salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(effective_secret(settings), salt=salt)
+
+
+def confirm_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
+    return str(_timed(settings, CONFIRM).dumps([subscriber_id, token_key]))
+
+
+def manage_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
+    """One token for preferences and unsubscribe links; it does not expire (old e-mails keep working)."""
+    return str(_plain(settings, MANAGE).dumps([subscriber_id, token_key]))
+
+
+def read_confirm_token(settings: Settings, token: str) -> tuple[int, str]:
+    try:
+        value = _timed(settings, CONFIRM).loads(token, max_age=settings.digest_confirm_max_age_hours * 3600)
+    except SignatureExpired:
+        raise NotFound("this confirmation link has expired: subscribe again to get a new one") from None
+    except BadSignature:
+        raise NotFound("this confirmation link is not valid") from None
+    return int(value[0]), str(value[1])
+
+
+def read_manage_token(settings: Settings, token: str) -> tuple[int, str]:
+    try:
+        value = _plain(settings, MANAGE).loads(token)
+    except BadSignature:
+        raise NotFound("this link is not valid") from None
+    return int(value[0]), str(value[1])
+
+
+def is_admin_token(settings: Settings, token: str | None) -> bool:
+    expected = settings.digest_admin_token
+    return bool(expected and token) and hmac.compare_digest(sha256(expected.encode()).digest(),
+                                                            sha256(str(token).encode()).digest())
+
+
+def message_id(settings: Settings, edition_id: int, subscriber_id: int, domain: str) -> str:
+    """Stable per (edition, subscriber), unguessable across installations."""
+    tag = hmac.new(effective_secret(settings).encode(), f"{edition_id}:{subscriber_id}".encode(), sha256)
+    return f"<digest.{edition_id}.{subscriber_id}.{tag.hexdigest()[:12]}@{domain}>"

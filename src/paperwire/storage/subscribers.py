@@ -1,0 +1,116 @@
+"""Subscriber repository: rows in, Subscriber objects out. Callers own the transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+
+from paperwire.storage.digest_tables import subscribers
+
+ACTIVE = "active"
+PENDING = "pending"
+UNSUBSCRIBED = "unsubscribed"
+BOUNCED = "bounced"
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: int
+    email: str
+    status: str
+    frequency: str
+    weekly_day: int
+    paused: bool
+    sections: dict[str, Any]
+    user_id: int | None
+    token_key: str
+    confirm_sent_at: datetime | None
+    confirm_sends: int
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _subscriber(row: Any) -> Subscriber:
+    m = row._mapping
+    return Subscriber(
+        id=m["id"], email=m["email"], status=m["status"], frequency=m["frequency"], weekly_day=m["weekly_day"],
+        paused=bool(m["paused"]), sections=dict(m["sections"] or {}), user_id=m["user_id"], token_key=m["token_key"],
+        confirm_sent_at=m["confirm_sent_at"], confirm_sends=m["confirm_sends"],
+    )  # fmt: skip
+
+
+def get(conn: Connection, subscriber_id: int) -> Subscriber | None:
+    row = conn.execute(select(subscribers).where(subscribers.c.id == subscriber_id)).first()
+    return _subscriber(row) if row else None
+
+
+def get_by_email(conn: Connection, email: str) -> Subscriber | None:
+    row = conn.execute(select(subscribers).where(subscribers.c.email == normalize_email(email))).first()
+    return _subscriber(row) if row else None
+
+
+def get_by_user(conn: Connection, user_id: int) -> Subscriber | None:
+    row = conn.execute(select(subscribers).where(subscribers.c.user_id == user_id)).first()
+    return _subscriber(row) if row else None
+
+
+def create(
+    conn: Connection, email: str, now: datetime, *, status: str = PENDING, sections: dict[str, Any] | None = None,
+    user_id: int | None = None,
+) -> Subscriber:  # fmt: skip
+    values = {
+        "email": normalize_email(email), "status": status, "frequency": "daily", "weekly_day": 0, "paused": False,
+        "sections": sections or {}, "user_id": user_id, "token_key": secrets.token_hex(8), "created_at": now,
+        "confirmed_at": now if status == ACTIVE else None, "confirm_sends": 0,
+    }  # fmt: skip
+    new_id = conn.execute(subscribers.insert().values(**values).returning(subscribers.c.id)).scalar_one()
+    found = get(conn, int(new_id))
+    assert found is not None
+    return found
+
+
+def set_fields(conn: Connection, subscriber_id: int, **values: Any) -> None:
+    conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(**values))
+
+
+def rotate_token_key(conn: Connection, subscriber_id: int) -> None:
+    set_fields(conn, subscriber_id, token_key=secrets.token_hex(8))
+
+
+def due_filter(day_number: int, daily: bool) -> Any:
+    """Active, unpaused subscribers who get an edition on a weekday (0 = Monday)."""
+    weekly = and_(subscribers.c.frequency == "weekly", subscribers.c.weekly_day == day_number)
+    cadence = or_(subscribers.c.frequency == "daily", weekly) if daily else weekly
+    return and_(subscribers.c.status == ACTIVE, subscribers.c.paused.is_(False), cadence)
+
+
+def page_due(conn: Connection, condition: Any, after_id: int, limit: int) -> list[Subscriber]:
+    query = (
+        select(subscribers)
+        .where(condition, subscribers.c.id > after_id)
+        .order_by(subscribers.c.id)
+        .limit(limit)
+    )
+    return [_subscriber(row) for row in conn.execute(query)]
+
+
+def count_by_status(conn: Connection) -> dict[str, int]:
+    query = select(subscribers.c.status, func.count()).group_by(subscribers.c.status)
+    return {str(row[0]): int(row[1]) for row in conn.execute(query)}
+
+
+def emails_of(conn: Connection, ids: Sequence[int]) -> dict[int, str]:
+    query = select(subscribers.c.id, subscribers.c.email).where(subscribers.c.id.in_(list(ids)))
+    return {int(row[0]): str(row[1]) for row in conn.execute(query)}
+
+
+def get_many(conn: Connection, ids: Sequence[int]) -> dict[int, Subscriber]:
+    rows = conn.execute(select(subscribers).where(subscribers.c.id.in_(list(ids))))
+    return {int(row.id): _subscriber(row) for row in rows}

@@ -1,0 +1,125 @@
+"""Digest subscriptions: subscribe, confirm (POST only), preferences, one-click unsubscribe, admin preview.
+
+No cookies: every state-changing POST carries a signed token in its URL, which is also its CSRF protection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paperwire.digest import links
+from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
+from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.errors import InvalidInput, PermissionDenied
+from paperwire.mail import build_mailer
+from paperwire.storage.subscribers import Subscriber
+
+router = APIRouter(tags=["digests"])
+NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _service(request: Request) -> SubscriptionService:
+    services = request.app.state.services
+    if "mailer" not in services.extras:
+        services.extras["mailer"] = build_mailer(services.settings)
+    return SubscriptionService(services.engine, services.settings, services.extras["mailer"])
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    templates = request.app.state.services.templates
+    return templates.TemplateResponse(request, f"subscribe/{name}.html", context, status_code=status, headers=NO_STORE)
+
+
+@router.get("/subscribe", name="subscribe.form", response_class=HTMLResponse)
+def subscribe_form(request: Request) -> Response:
+    return _page(request, "form", {"error": None, "email": ""})
+
+
+@router.post("/subscribe", name="subscribe.request", response_class=HTMLResponse)
+def subscribe(request: Request, email: str = Form("")) -> Response:
+    """Always the same answer for a valid address, known or not, rate-limited or not."""
+    try:
+        _service(request).request(email)
+    except InvalidInput as error:
+        return _page(request, "form", {"error": str(error), "email": email[:254]}, status=400)
+    return _page(request, "check_inbox", {})
+
+
+@router.get("/subscribe/confirm/{token}", name="subscribe.confirm_page", response_class=HTMLResponse)
+def confirm_page(request: Request, token: str) -> Response:
+    """Shows a button only: mail scanners that follow links must not confirm anything."""
+    return _page(request, "confirm", {"action": request.url.path})
+
+
+@router.post("/subscribe/confirm/{token}", name="subscribe.confirm", response_class=HTMLResponse)
+def confirm(request: Request, token: str) -> Response:
+    service = _service(request)
+    subscriber = service.confirm(token)
+    return _page(request, "confirmed", {"manage_url": links.manage_url(service.settings, subscriber)})
+
+
+def _manage_context(service: SubscriptionService, subscriber: Subscriber, **extra: Any) -> dict[str, Any]:
+    return {"subscriber": subscriber, "sections": Sections.from_json(subscriber.sections), "weekdays": WEEKDAYS,
+            "unsubscribe_url": links.unsubscribe_url(service.settings, subscriber), "saved": False,
+            "error": None} | extra  # fmt: skip
+
+
+@router.get("/subscribe/manage/{token}", name="subscribe.manage", response_class=HTMLResponse)
+def manage(request: Request, token: str) -> Response:
+    service = _service(request)
+    return _page(request, "manage", _manage_context(service, service.from_manage_token(token)))
+
+
+@router.post("/subscribe/manage/{token}", name="subscribe.save", response_class=HTMLResponse)
+async def save(request: Request, token: str) -> Response:
+    service = _service(request)
+    subscriber = service.from_manage_token(token)
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    try:
+        service.update_preferences(subscriber.id, parse_form(form, service.settings.digest_trending_limit))
+    except InvalidInput as error:
+        return _page(request, "manage", _manage_context(service, subscriber, error=str(error)), status=400)
+    return _page(request, "manage", _manage_context(service, service.from_manage_token(token), saved=True))
+
+
+@router.get("/unsubscribe/{token}", name="subscribe.unsubscribe_page", response_class=HTMLResponse)
+def unsubscribe_page(request: Request, token: str) -> Response:
+    """Changes nothing: a GET may come from a link scanner."""
+    _service(request).from_manage_token(token)
+    return _page(request, "unsubscribe", {"action": request.url.path, "done": False})
+
+
+@router.post("/unsubscribe/{token}", name="subscribe.unsubscribe", response_class=HTMLResponse)
+def unsubscribe(request: Request, token: str) -> Response:
+    """RFC 8058 one-click: 200 without a redirect, idempotent, no cookie needed."""
+    service = _service(request)
+    subscriber = service.unsubscribe(token)
+    return _page(request, "unsubscribe", {"action": request.url.path, "done": True,
+                                          "manage_url": links.manage_url(service.settings, subscriber)})  # fmt: skip
+
+
+@router.get("/digest/preview", name="digest.preview", response_class=HTMLResponse)
+def preview(request: Request, email: str, token: str | None = None) -> Response:
+    """The next edition for one subscriber, as HTML, for admins."""
+    from paperwire.digest.tokens import is_admin_token
+    from paperwire.digest.service import preview_message
+
+    services = request.app.state.services
+    if not (_is_site_admin(request) or is_admin_token(services.settings, token)):
+        raise PermissionDenied("admins only")
+    message = preview_message(services.engine, services.settings, email, search=services.search)
+    html = message.get_body(("html",))
+    return HTMLResponse(html.get_content() if html else "", headers=NO_STORE)
+
+
+def _is_site_admin(request: Request) -> bool:
+    """The community package's admin check, when it exists."""
+    try:
+        from paperwire.web import auth  # type: ignore[attr-defined]
+    except ImportError:
+        return False
+    check = getattr(auth, "is_admin", None)
+    return bool(check and check(request))

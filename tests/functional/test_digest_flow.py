@@ -1,0 +1,124 @@
+"""Subscribe -> confirm (POST) -> digest over real SMTP -> parse; one-click unsubscribe; second edition."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, date, datetime, timedelta
+from email.message import EmailMessage
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from paperwire.config import Settings
+from paperwire.digest.service import DigestService
+from paperwire.mail import SMTPMailer
+from paperwire.storage.papers import upsert_papers
+from paperwire.web.app import create_app
+from tests.factories import make_record
+from tests.smtpserver import smtp_server
+
+MONDAY = date(2026, 11, 23)
+TUESDAY = MONDAY + timedelta(days=1)
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 14, tzinfo=UTC)
+
+
+def add_papers(engine: Engine, day: date, count: int, **overrides: object) -> list[str]:
+    records = [make_record(announced=day, **overrides) for _ in range(count)]
+    with engine.begin() as conn:
+        upsert_papers(conn, records)
+    return [r.id for r in records]
+
+
+def link_in(message: EmailMessage, pattern: str) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    match = re.search(pattern, body.get_content())
+    assert match, body.get_content()
+    return match.group(0)
+
+
+def subscribe_and_confirm(client: TestClient, outbox: list[EmailMessage], email: str) -> None:
+    response = client.post("/subscribe", data={"email": email})
+    assert response.status_code == 200
+    url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
+    page = client.get(url)
+    assert page.status_code == 200
+    form = BeautifulSoup(page.text, "html.parser").find("form", attrs={"method": "post", "action": re.compile("confirm")})
+    assert form is not None
+    assert client.post(url).status_code == 200
+
+
+@pytest.fixture
+def client(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
+
+
+def test_subscribe_confirm_send_unsubscribe_and_second_edition(client: TestClient, engine: Engine, settings: Settings) -> None:
+    outbox = client.app.state.services.extras.setdefault("mailer", __import__("paperwire.mail").mail.MemoryMailer()).outbox  # type: ignore[attr-defined]
+    subscribe_and_confirm(client, outbox, "Reader@Example.org")
+    first = add_papers(engine, MONDAY, 3)
+    with smtp_server() as (url, handler):
+        smtp_settings = dataclasses.replace(settings, mail_backend="smtp", smtp_url=url, digest_rate_per_minute=0)
+        service = DigestService(engine, smtp_settings, SMTPMailer(url), clock=lambda: at(MONDAY))
+        [report] = service.send()
+        assert report.sent == 1 and report.status == "finished"
+        [received] = handler.received
+        message = received.message
+        assert received.rcpt_tos == ["reader@example.org"]
+        assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
+        for header in ("Message-ID", "Date", "From", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post"):
+            assert message[header], header
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert "mailto:" in message["List-Unsubscribe"]
+        html = message.get_body(("html",)).get_content()
+        links = [a["href"] for a in BeautifulSoup(html, "html.parser").find_all("a")]
+        assert {f"http://testserver/papers/{pid}" for pid in first} <= set(links)
+
+        more = add_papers(engine, TUESDAY, 2)
+        service.clock = lambda: at(TUESDAY)
+        [second] = service.send()
+        assert second.sent == 1
+        body = handler.received[-1].message.get_body(("plain",)).get_content()
+        assert all(pid in body for pid in more)
+        assert not any(pid in body for pid in first)
+        assert handler.received[-1].message["Message-ID"] != message["Message-ID"]
+
+    unsubscribe = re.search(r"<(https?://[^>]+)>", message["List-Unsubscribe"]).group(1)
+    assert client.get(unsubscribe).status_code == 200  # a GET changes nothing
+    status = DigestService(engine, settings).status()
+    assert status["subscribers"] == {"active": 1}
+    for _ in range(2):  # RFC 8058 one-click, idempotent, no cookies, no redirect
+        response = client.post(unsubscribe, content=b"List-Unsubscribe=One-Click", follow_redirects=False,
+                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert response.status_code == 200
+    assert DigestService(engine, settings).status()["subscribers"] == {"unsubscribed": 1}
+
+
+def test_subscribe_answers_the_same_for_known_and_unknown_addresses(client: TestClient) -> None:
+    first = client.post("/subscribe", data={"email": "a@example.org"})
+    again = client.post("/subscribe", data={"email": "a@example.org"})
+    other = client.post("/subscribe", data={"email": "b@example.org"})
+    assert first.status_code == again.status_code == other.status_code == 200
+    strip = lambda text: BeautifulSoup(text, "html.parser").find("main").get_text()  # noqa: E731
+    assert strip(first.text) == strip(again.text) == strip(other.text)
+    outbox = client.app.state.services.extras["mailer"].outbox  # type: ignore[attr-defined]
+    assert len(outbox) == 2  # the resend within the interval was rate-limited
+
+
+def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(client: TestClient, engine: Engine, settings: Settings) -> None:
+    client.post("/subscribe", data={"email": "c@example.org"})
+    outbox = client.app.state.services.extras["mailer"].outbox  # type: ignore[attr-defined]
+    url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
+    client.get(url)
+    assert DigestService(engine, settings).status()["subscribers"] == {"pending": 1}
+    assert client.post(url + "x").status_code == 404
+
+
+def test_preview_requires_admin(client: TestClient) -> None:
+    assert client.get("/digest/preview", params={"email": "x@example.org"}).status_code == 403
