@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
+from paperwire.errors import UpstreamUnavailable
 from paperwire.ingest import sources
+from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.service import IngestReport, IngestService
 
 app = typer.Typer(help="Ingest papers from files or arXiv (OAI-PMH, API, RSS).", no_args_is_help=True)
@@ -60,14 +63,89 @@ def print_report(report: IngestReport, json_output: bool) -> None:
 
 @app.command("file")
 def ingest_file(
-    path: Path = typer.Argument(..., help="A JSON-lines or JSON file, plain or gzipped."),
+    paths: list[Path] = typer.Argument(..., help="JSON-lines or JSON files, plain or gzipped."),
     fmt: str = typer.Option("auto", "--format", help=f"Input format: {FORMATS}."),
     strict: bool = typer.Option(False, "--strict", help="Stop at the first bad record instead of skipping it."),
     dry_run: bool = DRY_RUN_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
-    """Ingest a file (Kaggle snapshot, daily listing, OAI oai_dc, HF daily papers, generic JSONL)."""
+    """Ingest files (Kaggle snapshot, daily listing, OAI oai_dc, HF daily papers, generic JSONL).
+
+    Resumable: after a crash, the same command continues after the last committed batch.
+    """
     ingest = service()
-    with _progress(f"ingest {path.name}") as advance:
-        report = sources.ingest_file(ingest, path, fmt, strict=strict, dry_run=dry_run, on_progress=advance)
+    label = paths[0].name if len(paths) == 1 else f"{len(paths)} files"
+    with _progress(f"ingest {label}") as advance:
+        report = sources.ingest_files(ingest, paths, fmt, strict=strict, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
+
+
+@app.command("oai")
+def ingest_oai(
+    set_spec: str = typer.Option(None, "--set", help="OAI set, e.g. cs or cs:cs:LG (default: all)."),
+    from_date: str = typer.Option(
+        None, "--from", help="YYYY-MM-DD; default: where the last harvest of this set stopped."
+    ),
+    prefix: str = typer.Option("arXiv", "--prefix", help="Metadata format: arXiv or arXivRaw."),
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Harvest arXiv OAI-PMH ListRecords (resumable: rerun the same command after a crash)."""
+    ingest = service()
+    with ArxivHttpClient(_common.settings()) as client, _progress(f"oai {set_spec or 'all'}") as advance:
+        report = sources.ingest_oai(ingest, client, set_spec, from_date, prefix, dry_run=dry_run, on_progress=advance)
+    print_report(report, json_output)
+
+
+@app.command("api")
+def ingest_api(
+    category: str = typer.Option(..., "--category", help="arXiv category, e.g. cs.LG."),
+    days: int = typer.Option(2, "--days", help="How many days back (1-90), today included."),
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ingest a category's recent submissions from the arXiv API."""
+    ingest = service()
+    with ArxivHttpClient(_common.settings()) as client, _progress(f"api {category}") as advance:
+        report = sources.ingest_api(ingest, client, category, days, dry_run=dry_run, on_progress=advance)
+    print_report(report, json_output)
+
+
+@app.command("rss")
+def ingest_rss(
+    category: str = typer.Argument(..., help="arXiv category, e.g. cs.LG."),
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ingest today's arXiv listing of a category (sets announce dates)."""
+    ingest = service()
+    with ArxivHttpClient(_common.settings()) as client:
+        report = sources.ingest_rss(ingest, client, category, dry_run=dry_run)
+    print_report(report, json_output)
+
+
+@app.command("recent")
+def ingest_recent(
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ingest the last PAPERWIRE_SERVE_INGEST_DAYS days of PAPERWIRE_ARXIV_CATEGORIES (used by `make serve`).
+
+    When arXiv is unreachable it says so in one line and exits 0, so the site still starts.
+    """
+    settings = _common.settings()
+    ingest = service()
+    reports = []
+    try:  # one retry only: offline, `make serve` should start quickly
+        with ArxivHttpClient(replace(settings, http_retries=1), backoff_base_s=1.0) as client:
+            for category in settings.arxiv_categories:
+                reports.append(
+                    sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)
+                )
+    except UpstreamUnavailable as error:
+        _common.err_console.print(f"arXiv unreachable ({error}); serving what the database has.", markup=False)
+    if json_output:
+        _common.print_json([r.as_dict() for r in reports])
+    else:
+        for report in reports:
+            print_report(report, json_output=False)

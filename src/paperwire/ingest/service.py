@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -59,7 +59,7 @@ class StrictModeError(InvalidInput):
 
 
 ProgressCallback = Callable[[int], None]
-CheckpointFor = Callable[[Parsed], Checkpoint | None]
+CheckpointFor = Callable[[Parsed], Checkpoint]
 
 
 class IngestService:
@@ -82,22 +82,24 @@ class IngestService:
         report.dry_run = dry_run
         iterator = iter(items)
         while batch := list(islice(iterator, self.batch_size)):
-            self._write_batch(batch, report, checkpoint_for, strict=strict, dry_run=dry_run)
+            checkpoint = checkpoint_for(batch[-1]) if checkpoint_for else None
+            self.write_batch(batch, report, checkpoint, strict=strict, dry_run=dry_run)
             if on_progress:
                 on_progress(len(batch))
-        report.elapsed_s = time.perf_counter() - started
+        report.elapsed_s += time.perf_counter() - started
         log.info("ingest.done", extra=report.as_dict() | {"errors": len(report.errors)})
         return report
 
-    def _write_batch(
+    def write_batch(
         self,
         batch: list[Parsed],
         report: IngestReport,
-        checkpoint_for: CheckpointFor | None,
+        checkpoint: Checkpoint | None = None,
         *,
-        strict: bool,
-        dry_run: bool,
+        strict: bool = False,
+        dry_run: bool = False,
     ) -> None:
+        """Upsert one batch and save its checkpoint in the same transaction (all or nothing)."""
         records = []
         for item in batch:
             if item.error is not None:
@@ -112,7 +114,7 @@ class IngestService:
             transaction = conn.begin()
             try:
                 counts = upsert_papers(conn, records)
-                if checkpoint_for is not None and (checkpoint := checkpoint_for(batch[-1])) is not None:
+                if checkpoint is not None:
                     save_checkpoint(conn, checkpoint)
                 if dry_run:
                     transaction.rollback()
@@ -139,11 +141,6 @@ class IngestService:
             save_checkpoint(conn, checkpoint)
 
     def run(self, fn: Callable[[Connection], Any]) -> Any:
+        """Run `fn(conn)` in a transaction of its own (checkpoint reads and writes)."""
         with self.engine.begin() as conn:
             return fn(conn)
-
-
-def counted(items: Iterable[Parsed], on_item: Callable[[Parsed], None]) -> Iterator[Parsed]:
-    for item in items:
-        on_item(item)
-        yield item
