@@ -118,6 +118,15 @@ class SubscriptionService:
             repo.set_fields(conn, subscriber.id, user_id=user_id, status=ACTIVE, confirmed_at=now)
             return repo.get(conn, subscriber.id) or subscriber
 
+    def add_confirmed(self, email: str) -> Subscriber:
+        """For operators (`paperwire subscribers add --confirmed`): active at once, default sections."""
+        email, now = check_email(email), self.clock()
+        sections = Sections(trending=self.settings.digest_trending_limit).as_json()
+        with self.engine.begin() as conn:
+            subscriber = repo.get_by_email(conn, email) or repo.create(conn, email, now, sections=sections)
+            repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=now)
+            return repo.get(conn, subscriber.id) or subscriber
+
     def _checked(self, conn: object, subscriber_id: int, key: str) -> Subscriber:
         subscriber = repo.get(conn, subscriber_id)  # type: ignore[arg-type]
         if subscriber is None or subscriber.token_key != key:

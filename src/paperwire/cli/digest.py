@@ -1,0 +1,98 @@
+"""`paperwire digest send | status | preview | resume` and `paperwire subscribers add | list`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from paperwire.cli import _common
+from paperwire.cli._guard import require_schema
+from paperwire.digest.service import DigestService
+from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.mail import build_mailer
+
+digest_app = typer.Typer(help="E-mail digests: send editions, show status, preview.", no_args_is_help=True)
+subscribers_app = typer.Typer(help="Digest subscribers (operators).", no_args_is_help=True)
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
+DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Compose in memory; write and send nothing.")
+
+
+def service() -> DigestService:
+    engine = _common.engine()
+    require_schema(engine)
+    return DigestService(engine, _common.settings())
+
+
+@digest_app.command("send")
+def send(
+    dry_run: bool = DRY_RUN_OPTION,
+    only: str = typer.Option(None, "--only", help="Send only to this address (it must be due today)."),
+    day: str = typer.Option(None, "--day", help="Edition day, YYYY-MM-DD (default: today, UTC)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Prepare today's edition if needed and send every open edition (resumes after a crash)."""
+    when = date.fromisoformat(day) if day else None
+    if dry_run:
+        result: object = service().dry_run(when, only)
+    else:
+        result = [r.as_dict() for r in service().send(when, only)]
+    if json_output:
+        _common.print_json(result)
+        return
+    for line in result if isinstance(result, list) else [result]:
+        _common.console.print(", ".join(f"{k} {v}" for k, v in line.items()), highlight=False, markup=False)
+
+
+@digest_app.command("status")
+def status(json_output: bool = JSON_OPTION) -> None:
+    """Subscribers by status and the latest editions with their ledger counts."""
+    data = service().status()
+    if json_output:
+        _common.print_json(data)
+        return
+    _common.console.print(f"subscribers: {data['subscribers']}", highlight=False, markup=False)
+    for e in data["editions"]:
+        line = f"{e['day']} #{e['id']} {e['status']}: {e['sends']} (ambiguous resends: {e['resent_ambiguous']})"
+        _common.console.print(line + (f" - {e['note']}" if e["note"] else ""), highlight=False, markup=False)
+
+
+@digest_app.command("preview")
+def preview(email: str, html: bool = typer.Option(False, "--html", help="Print the HTML part.")) -> None:
+    """Print the edition EMAIL would get today (nothing is written or sent)."""
+    message = service().preview(email)
+    part = message.get_body(("html",) if html else ("plain",))
+    _common.console.print(f"Subject: {message['Subject']}\n", highlight=False, markup=False)
+    _common.console.print(part.get_content() if part else "", highlight=False, markup=False)
+
+
+@digest_app.command("resume")
+def resume(day: str = typer.Argument(..., help="The paused edition's day, YYYY-MM-DD.")) -> None:
+    """Resume a paused edition (then run `digest send`)."""
+    service().resume(date.fromisoformat(day))
+
+
+@subscribers_app.command("add")
+def add(
+    email: str,
+    confirmed: bool = typer.Option(False, "--confirmed", help="Skip double opt-in (you vouch for the address)."),
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Add a subscriber: confirmed directly, or by sending the confirmation e-mail."""
+    engine, settings = _common.engine(), _common.settings()
+    require_schema(engine)
+    subscriptions = SubscriptionService(engine, settings, build_mailer(settings))
+    action = "add confirmed" if confirmed else "send confirmation to"
+    if not dry_run:
+        subscriptions.add_confirmed(email) if confirmed else subscriptions.request(email)
+    result = {"email": email, "action": action, "dry_run": dry_run}
+    if json_output:
+        _common.print_json(result)
+    else:
+        _common.console.print(("dry run: would " if dry_run else "") + f"{action} {email}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(digest_app, name="digest")
+    app.add_typer(subscribers_app, name="subscribers")
