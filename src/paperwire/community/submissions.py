@@ -1,0 +1,104 @@
+"""Submit a paper to today's daily list by arXiv id or URL.
+
+Only a canonical arXiv id ever leaves this module: metadata comes from the database, else from the
+configured arXiv API host (settings.arxiv_api_url) via the polite client, so user input can never
+choose which host is contacted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Engine
+
+from paperwire.community import ratelimit
+from paperwire.community._common import require_active, utcnow
+from paperwire.config import Settings
+from paperwire.domain.papers import PaperRecord, parse_arxiv_id
+from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from paperwire.storage import submissions as repo
+from paperwire.storage.papers import get_paper_row, upsert_papers
+from paperwire.storage.users import User
+
+Fetcher = Callable[[str], PaperRecord | None]
+
+
+def arxiv_fetcher(settings: Settings) -> Fetcher:
+    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else)."""
+    from paperwire.ingest.api import fetch_ids
+    from paperwire.ingest.http import ArxivHttpClient
+
+    def fetch(arxiv_id: str) -> PaperRecord | None:
+        with ArxivHttpClient(settings) as client:
+            for page in fetch_ids(client, [arxiv_id]):
+                for item in page.records:
+                    if item.record is not None and item.record.id == arxiv_id:
+                        return item.record
+        return None
+
+    return fetch
+
+
+def limits(settings: Settings) -> dict[str, object]:
+    """The rules, as the submit page shows them."""
+    return {
+        "per_day": settings.submissions_per_user_per_day,
+        "max_age_days": settings.submission_max_paper_age_days,
+        "verified_email": settings.submission_requires_verified_email,
+    }
+
+
+@dataclass
+class SubmissionService:
+    engine: Engine
+    settings: Settings
+    fetch: Fetcher
+
+    def _check_user(self, user: User, today: date) -> None:
+        require_active(user)
+        if self.settings.submission_requires_verified_email and not user.email_verified:
+            raise PermissionDenied("Please confirm your e-mail address before submitting papers.")
+        with self.engine.begin() as conn:
+            ratelimit.hit(conn, f"submit:user:{user.id}", self.settings.submissions_per_hour, 3600, utcnow())
+            if repo.count_on(conn, user.id, today) >= self.settings.submissions_per_user_per_day:
+                raise PermissionDenied(
+                    f"You can submit {self.settings.submissions_per_user_per_day} papers a day."
+                )
+
+    def _ensure_paper(self, arxiv_id: str) -> dict[str, object]:
+        with self.engine.connect() as conn:
+            row = get_paper_row(conn, arxiv_id)
+        if row is None:
+            record = self.fetch(arxiv_id)
+            if record is None:
+                raise NotFound(f"arXiv has no paper {arxiv_id}.")
+            with self.engine.begin() as conn:
+                upsert_papers(conn, [record])
+                row = get_paper_row(conn, arxiv_id)
+        assert row is not None
+        return row
+
+    def submit(self, user: User, text: str) -> str:
+        """Put the paper on today's list; returns its id."""
+        try:
+            arxiv_id = parse_arxiv_id(text.strip()).id
+        except ValueError:
+            raise InvalidInput("Please give an arXiv id (2401.12345) or an arxiv.org/abs/ URL.") from None
+        now = utcnow()
+        self._check_user(user, now.date())
+        row = self._ensure_paper(arxiv_id)
+        published = row["published"]
+        oldest = now.date() - timedelta(days=self.settings.submission_max_paper_age_days)
+        if isinstance(published, date) and published < oldest:
+            raise InvalidInput(
+                f"Only papers from the last {self.settings.submission_max_paper_age_days} days."
+            )
+        with self.engine.begin() as conn:
+            if repo.is_hidden(conn, arxiv_id) or not repo.insert_submission(
+                conn, arxiv_id, user.id, now.date(), now
+            ):
+                raise Conflict(f"{arxiv_id} has already been submitted.")
+            repo.mark_submitted(conn, arxiv_id, now.date(), now)
+        return arxiv_id

@@ -1,0 +1,79 @@
+"""Votes repository: one row per (user, paper); papers.upvotes moves in the same transaction.
+
+`upvotes = upvotes + 1` runs only when the INSERT actually inserted (ON CONFLICT DO NOTHING ... RETURNING
+returns no row otherwise), so the counter stays exact however many requests race.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from paperwire.storage.community_tables import votes
+from paperwire.storage.papers import insert_ignore
+from paperwire.storage.tables import papers
+
+
+def _shift(conn: Connection, paper_id: str, amount: int) -> None:
+    conn.execute(update(papers).where(papers.c.id == paper_id).values(upvotes=papers.c.upvotes + amount))
+
+
+def add_vote(conn: Connection, user_id: int, paper_id: str, now: datetime, weighted: bool) -> bool:
+    """True when this call created the vote (and counted it)."""
+    row = {"user_id": user_id, "paper_id": paper_id, "created_at": now, "counted": True, "weighted": weighted}
+    statement = insert_ignore(conn, votes).values(**row).returning(votes.c.user_id)
+    inserted = conn.execute(statement).first() is not None  # rowcount is -1 on psycopg for DO NOTHING
+    if inserted:
+        _shift(conn, paper_id, 1)
+    return inserted
+
+
+def remove_vote(conn: Connection, user_id: int, paper_id: str) -> bool:
+    statement = delete(votes).where(votes.c.user_id == user_id, votes.c.paper_id == paper_id)
+    row = conn.execute(statement.returning(votes.c.counted)).first()
+    if row is not None and row.counted:
+        _shift(conn, paper_id, -1)
+    return row is not None
+
+
+def set_counted(conn: Connection, user_id: int, counted: bool) -> int:
+    """Stop (ban) or resume (unban) counting a user's votes; returns how many votes changed."""
+    statement = (
+        update(votes)
+        .where(votes.c.user_id == user_id, votes.c.counted.is_(not counted))
+        .values(counted=counted)
+        .returning(votes.c.paper_id)
+    )
+    changed = Counter(paper_id for (paper_id,) in conn.execute(statement))
+    for paper_id, number in changed.items():
+        _shift(conn, paper_id, number if counted else -number)
+    return sum(changed.values())
+
+
+def upvote_count(conn: Connection, paper_id: str) -> int:
+    return int(
+        conn.execute(select(papers.c.upvotes).where(papers.c.id == paper_id)).scalar_one_or_none() or 0
+    )
+
+
+def voted_ids(conn: Connection, user_id: int, paper_ids: Iterable[str]) -> set[str]:
+    ids = list(paper_ids)
+    if not ids:
+        return set()
+    query = select(votes.c.paper_id).where(votes.c.user_id == user_id, votes.c.paper_id.in_(ids))
+    return {paper_id for (paper_id,) in conn.execute(query)}
+
+
+def voted_papers(conn: Connection, user_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    query = (
+        select(papers.c.id, papers.c.title, papers.c.upvotes, votes.c.created_at)
+        .join(votes, votes.c.paper_id == papers.c.id)
+        .where(votes.c.user_id == user_id)
+        .order_by(votes.c.created_at.desc())
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
