@@ -58,6 +58,7 @@ def print_report(report: IngestReport, json_output: bool) -> None:
         f"unchanged {data['unchanged']:,}, skipped {data['skipped']:,}, errors {len(report.errors):,} "
         f"in {data['elapsed_s']:.1f} s" + (f" (resumed at {report.resumed_from})" if report.resumed_from else ""),
         highlight=False,
+        soft_wrap=True,
     )
 
 

@@ -72,7 +72,7 @@ def fold_ascii(text: str) -> str:
 def normalize_author(name: str) -> str:
     """Display form: 'Smith, John' -> 'John Smith'; whitespace collapsed."""
     name = " ".join(name.split())
-    if name.count(",") == 1:
+    if "," in name and name.count(",") == 1:
         last, first = (part.strip() for part in name.split(","))
         if first and last and not first.lower().startswith(("jr", "sr", "ii", "iii")):
             name = f"{first} {last}"
@@ -135,19 +135,24 @@ class PaperRecord:
         return find_code_links(self.abstract, self.comment)
 
     def cleaned(self) -> PaperRecord:
-        """Whitespace-normalised title/abstract/authors; authors in display form."""
+        """Whitespace-normalised title/abstract/comment; authors in display form."""
         return replace(
             self,
             title=" ".join(self.title.split()),
             abstract=clean_abstract(self.abstract),
-            authors=tuple(normalize_author(a) for a in self.authors if a.strip()),
+            authors=tuple(normalize_author(a) for a in self.authors if a and not a.isspace()),
             comment=" ".join(self.comment.split()) if self.comment else self.comment,
         )
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def clean_abstract(text: str) -> str:
     """arXiv abstracts are hard-wrapped; join lines but keep blank-line paragraph breaks."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
+    if not _PARAGRAPH_BREAK.search(text):
+        return " ".join(text.split())
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 

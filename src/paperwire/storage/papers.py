@@ -14,6 +14,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from paperwire.domain.papers import PaperRecord, VersionRecord, author_key, content_hash, find_code_links
+from paperwire.storage.bulk import bulk_insert, select_in
 from paperwire.storage.db import next_seq
 from paperwire.storage.tables import (
     authors,
@@ -85,9 +86,8 @@ def _record_values(record: PaperRecord) -> dict[str, Any]:
     }
 
 
-def _merge(stored: dict[str, Any] | None, record: PaperRecord) -> dict[str, Any] | None:
-    """The row after applying `record`; None when the record is an older version (ignored)."""
-    incoming = _record_values(record)
+def _merge(stored: dict[str, Any] | None, incoming: dict[str, Any], record: PaperRecord) -> dict[str, Any] | None:
+    """The row after applying `record` (whose column values are `incoming`); None for an older version."""
     if stored is None:
         merged = {k: v for k, v in incoming.items()}
         merged["version"] = merged["version"] or 1
@@ -119,26 +119,46 @@ def _dedupe(records: Iterable[PaperRecord]) -> list[PaperRecord]:
     return list(chosen.values())
 
 
+def _stored_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in chunked(ids):
+        for paper_id, record_hash in select_in(conn, "SELECT id, record_hash FROM papers WHERE id", part):
+            found[paper_id] = record_hash
+    return found
+
+
 def upsert_papers(conn: Connection, records: Iterable[PaperRecord], now: datetime | None = None) -> UpsertCounts:
-    """Insert new papers, update changed ones, ignore older versions; idempotent."""
+    """Insert new papers, update changed ones, ignore older versions; idempotent.
+
+    A record identical to what its source said last time (same record hash) is unchanged without
+    reading or merging the stored row: that keeps re-ingests of present data cheap.
+    """
     now = now or datetime.now(UTC)
     batch = _dedupe(records)
-    stored = _stored_rows(conn, [r.id for r in batch])
     counts = UpsertCounts()
+    incoming = {r.id: _record_values(r) for r in batch}
+    record_hashes = {paper_id: content_hash(tuple(values.values())) for paper_id, values in incoming.items()}
+    known = _stored_hashes(conn, list(incoming))
+    candidates = [r for r in batch if known.get(r.id) != record_hashes[r.id]]
+    counts.unchanged = len(batch) - len(candidates)
+    stored = _stored_rows(conn, [r.id for r in candidates if r.id in known])
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     touched: list[PaperRecord] = []
-    for record in batch:
+    for record in candidates:
         old = stored.get(record.id)
-        merged = _merge(old, record)
+        merged = _merge(old, incoming[record.id], record)
         if merged is None:
             counts.older += 1
-        elif old is not None and old["content_hash"] == merged["content_hash"]:
+            continue
+        merged["record_hash"] = record_hashes[record.id]
+        if old is not None and old["content_hash"] == merged["content_hash"]:
             counts.unchanged += 1
-        else:
-            merged["updated_at"] = now
-            (updates if old else inserts).append(merged)
-            touched.append(record)
+            conn.execute(update(papers).where(papers.c.id == record.id).values(record_hash=merged["record_hash"]))
+            continue
+        merged["updated_at"] = now
+        (updates if old else inserts).append(merged)
+        touched.append(record)
     if not touched:
         return counts
     first_seq = next_seq(conn, "papers", len(touched))
@@ -147,8 +167,7 @@ def upsert_papers(conn: Connection, records: Iterable[PaperRecord], now: datetim
     for row in inserts:
         row["ingested_at"] = now
         row["upvotes"] = row["imported_upvotes"]
-    if inserts:
-        conn.execute(papers.insert(), inserts)
+    bulk_insert(conn, papers, inserts)
     if updates:
         _apply_updates(conn, updates, stored)
     _write_children(conn, touched, {r["id"]: r for r in inserts + updates}, fresh={r["id"] for r in inserts})
@@ -174,7 +193,7 @@ def _apply_updates(conn: Connection, rows: list[dict[str, Any]], stored: dict[st
 def _select_author_ids(conn: Connection, names: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in chunked(names):
-        for name, author_id in conn.execute(select(authors.c.name, authors.c.id).where(authors.c.name.in_(part))):
+        for name, author_id in select_in(conn, "SELECT name, id FROM authors WHERE name", part):
             found[name] = author_id
     return found
 
@@ -185,7 +204,7 @@ def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
     found = _select_author_ids(conn, ordered)
     missing = [n for n in ordered if n not in found]
     if missing:
-        conn.execute(insert_ignore(conn, authors), [{"name": n, "name_key": author_key(n)} for n in missing])
+        bulk_insert(conn, authors, [{"name": n, "name_key": author_key(n)} for n in missing], ignore_conflicts=True)
         found.update(_select_author_ids(conn, missing))
     return found
 
@@ -205,18 +224,17 @@ def _write_children(
         for r in with_authors
         for i, name in enumerate(dict.fromkeys(r.authors))
     ]
-    if author_rows:
-        conn.execute(paper_authors.insert(), author_rows)
+    bulk_insert(conn, paper_authors, author_rows)
     stale = [r.id for r in with_categories if r.id not in fresh]
     for part in chunked(stale):
         conn.execute(delete(paper_categories).where(paper_categories.c.paper_id.in_(part)))
     category_ids = {c for r in with_categories for c in r.categories}
     if category_ids:
-        conn.execute(
-            insert_ignore(conn, categories), [{"id": c, "archive": c.split(".")[0]} for c in sorted(category_ids)]
-        )
-        conn.execute(
-            paper_categories.insert(),
+        category_rows = [{"id": c, "archive": c.split(".")[0]} for c in sorted(category_ids)]
+        bulk_insert(conn, categories, category_rows, ignore_conflicts=True)
+        bulk_insert(
+            conn,
+            paper_categories,
             [
                 {"paper_id": r.id, "category_id": c, "position": i}
                 for r in with_categories
@@ -225,8 +243,7 @@ def _write_children(
         )
     version_rows = [_version_rows(r, rows[r.id]) for r in records]
     flat = [v for vs in version_rows for v in vs]
-    if flat:
-        conn.execute(insert_ignore(conn, paper_versions), flat)
+    bulk_insert(conn, paper_versions, flat, ignore_conflicts=True)
 
 
 def _version_rows(record: PaperRecord, row: dict[str, Any]) -> list[dict[str, Any]]:
