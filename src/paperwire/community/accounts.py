@@ -252,3 +252,28 @@ class AccountService:
     def delete_api_token(self, user: User, token_id: int) -> None:
         with self.engine.begin() as conn:
             repo.delete_api_token(conn, user.id, token_id)
+
+
+def create_account(
+    service: AccountService,
+    email: str,
+    password: str,
+    *,
+    admin: bool,
+    display_name: str = "",
+    dry_run: bool = False,
+) -> dict[str, object]:
+    """Operator path (`paperwire users create`): a verified account, optionally an administrator."""
+    email = normalize_email(email)
+    passwords.check_policy(password, email)
+    with service.engine.begin() as conn:
+        if repo.get_user_by_email(conn, email) is not None:
+            raise Conflict(f"an account for {email} already exists")
+        if dry_run:
+            return {"email": email, "admin": admin, "created": False, "dry_run": True}
+        user_id = repo.insert_user(
+            conn, email=email, password_hash=passwords.hash_password(password), bio="", email_verified=True,
+            display_name=clean_display_name(display_name, email), is_admin=admin, is_banned=False,
+            created_at=service.now(),
+        )  # fmt: skip
+    return {"id": user_id, "email": email, "admin": admin, "created": True, "dry_run": False}
