@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,3 +104,47 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
 def link_in(message: Any) -> str:
     body = message.get_body(("plain",)).get_content()
     return next(word for word in body.split() if word.startswith("http"))
+
+
+def app_from_environment() -> FastAPI:
+    """uvicorn --factory target for the multi-process tests: settings from PAPERWIRE_* variables."""
+    from paperwire.config import load_settings
+
+    return create_app(load_settings())
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@contextmanager
+def uvicorn_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """Run the app in its own uvicorn process on 127.0.0.1; yields the base URL."""
+    from tests.smtpserver import free_port
+
+    port = port or free_port()
+    factory = "tests.unit.community.support:app_from_environment"
+    command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/login", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("uvicorn did not start in 30 s")
