@@ -1,0 +1,138 @@
+"""The sender against a real SMTP server that misbehaves: 4xx then 250, 550, dropped connection, rate limit,
+error threshold, expired editions, hostile titles."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import Engine
+
+from paperwire.config import Settings
+from paperwire.digest.service import DigestService
+from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.mail import MemoryMailer, SMTPMailer
+from paperwire.storage.papers import upsert_papers
+from tests.factories import make_record
+from tests.smtpserver import RecordingHandler, smtp_server
+
+TUESDAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 14, tzinfo=UTC)
+
+
+def populate(engine: Engine, settings: Settings, count: int, **paper: Any) -> list[str]:
+    with engine.begin() as conn:
+        upsert_papers(conn, [make_record(announced=TUESDAY, **paper) for _ in range(3)])
+    subscriptions = SubscriptionService(engine, settings, MemoryMailer())
+    emails = [f"r{n}@example.org" for n in range(count)]
+    for email in emails:
+        subscriptions.add_confirmed(email)
+    return emails
+
+
+def moving_clock(start: datetime) -> Any:
+    """Starts at `start` and advances in real time (retries become due)."""
+    origin = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+def sender(engine: Engine, settings: Settings, url: str, **overrides: Any) -> DigestService:
+    values = {"digest_rate_per_minute": 0, "digest_retry_base_s": 0.05} | overrides
+    return DigestService(engine, dataclasses.replace(settings, **values), SMTPMailer(url), clock=moving_clock(NOW))
+
+
+def recipients(handler: RecordingHandler) -> list[str]:
+    return [r.rcpt_tos[0] for r in handler.received]
+
+
+def test_temporary_failures_are_retried_then_delivered_once(engine: Engine, settings: Settings) -> None:
+    emails = populate(engine, settings, 4)
+    failures = {"r1@example.org": ["421 busy", "451 later"], "r2@example.org": ["451 later"]}
+    handler = RecordingHandler(rcpt_hook=lambda address: failures.get(address, []).pop(0) if failures.get(address) else None)
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url).send()
+    assert sorted(recipients(handler)) == emails
+    assert report.retried >= 3 and report.sent == 4 and report.status == "finished"  # 421 also closes the connection
+
+
+def test_permanent_failure_bounces_and_suppresses_the_address(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 3)
+    handler = RecordingHandler(rcpt_hook=lambda address: "550 no such user" if address == "r0@example.org" else None)
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url).send()
+    assert report.bounced == 1 and report.sent == 2
+    assert DigestService(engine, settings).status()["subscribers"] == {"active": 2, "bounced": 1}
+
+
+class DroppingHandler(RecordingHandler):
+    """Drops the connection after the first DATA, without answering."""
+
+    dropped: bool = False
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if not self.dropped:
+            self.dropped = True
+            server.transport.close()
+            return "421 closing"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_dropped_connection_after_data_reconnects_and_resends(engine: Engine, settings: Settings) -> None:
+    emails = populate(engine, settings, 3)
+    handler = DroppingHandler()
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url).send()
+    assert sorted(recipients(handler)) == emails
+    assert report.retried == 1 and report.status == "finished"
+
+
+def test_rate_limit_is_never_exceeded(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 6)
+    stamps: list[float] = []
+    handler = RecordingHandler(rcpt_hook=lambda address: stamps.append(time.monotonic()))  # type: ignore[func-returns-value]
+    with smtp_server(handler) as (url, _):
+        sender(engine, settings, url, digest_rate_per_minute=600).send()
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert len(stamps) == 6 and min(gaps) >= 0.095
+
+
+def test_edition_pauses_when_errors_pass_the_threshold(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 12)
+    handler = RecordingHandler(rcpt_hook=lambda address: "554 rejected")
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url, digest_pause_min_attempts=4, digest_batch_size=4).send()
+    assert report.status == "paused" and report.attempts == 4
+    [edition] = DigestService(engine, settings).status()["editions"]
+    assert edition["status"] == "paused" and edition["sends"]["pending"] == 8
+
+
+def test_an_edition_older_than_the_max_age_is_never_sent(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 2)
+    with smtp_server() as (url, handler):
+        service = sender(engine, settings, url)
+        service.prepare(TUESDAY)
+        service.clock = moving_clock(NOW + timedelta(days=3))  # e.g. an old backup restored
+        reports = service.send(TUESDAY + timedelta(days=3))
+    assert handler.received == []
+    assert reports[0].status == "expired"  # the new day's edition has nothing new for them
+
+
+XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "<a href='javascript:alert(1)'>x</a>",
+       '<svg/onload=alert(1)>', "{{ 7*7 }} </td></table><iframe src=//evil>"]  # fmt: skip
+
+
+@pytest.mark.parametrize("title", XSS)
+def test_hostile_titles_render_inert(engine: Engine, settings: Settings, title: str) -> None:
+    populate(engine, settings, 1, title=title, authors=(title,), abstract=title)
+    with smtp_server() as (url, handler):
+        sender(engine, settings, url).send()
+    html = handler.received[0].message.get_body(("html",)).get_content()
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all(["script", "img", "svg", "iframe"])
+    assert not [a for tag in soup.find_all(True) for a in tag.attrs if a.startswith("on")]
+    assert not [a for a in soup.find_all("a") if a["href"].startswith("javascript")]
+    assert title in soup.get_text()
