@@ -17,8 +17,8 @@ from paperwire.digest.compose import build_message, choose_items, render_section
 from paperwire.digest.prepare import PrepareReport, build_pool, is_daily_day, prepare_edition
 from paperwire.digest.report import SendReport
 from paperwire.digest.sender import Sender
-from paperwire.digest.tokens import message_id
 from paperwire.digest import links
+from paperwire.digest.tokens import message_id
 from paperwire.errors import NotFound
 from paperwire.mail import Mailer, build_mailer
 from paperwire.storage import digest_ledger as ledger
@@ -52,9 +52,10 @@ class DigestService:
     def prepare(self, day: date | None = None) -> PrepareReport:
         return prepare_edition(self.engine, self.settings, day or self.today(), self.clock(), self.matcher)
 
-    def send(self, day: date | None = None, only: str | None = None) -> list[SendReport]:
+    def send(self, day: date | None = None, only: str | None = None, *, prepare: bool = True) -> list[SendReport]:
         """Prepare the day's edition if needed, then send every open edition, oldest first."""
-        self.prepare(day)
+        if prepare:
+            self.prepare(day)
         only_id = self._subscriber_id(only) if only else None
         with self.engine.begin() as conn:
             editions = ledger.open_editions(conn)

@@ -1,0 +1,31 @@
+"""Job run rows: one per run, with status and counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from paperwire.storage.job_tables import job_runs
+
+
+def start(conn: Connection, name: str, now: datetime) -> int:
+    values = {"name": name, "status": "running", "started_at": now, "counts": {}}
+    return int(conn.execute(job_runs.insert().values(**values).returning(job_runs.c.id)).scalar_one())
+
+
+def finish(conn: Connection, run_id: int, now: datetime, status: str, counts: dict[str, Any],
+           error: str | None = None) -> None:  # fmt: skip
+    conn.execute(update(job_runs).where(job_runs.c.id == run_id).values(
+        status=status, finished_at=now, counts=counts, error=error))  # fmt: skip
+
+
+def last_started(conn: Connection, name: str) -> datetime | None:
+    query = select(job_runs.c.started_at).where(job_runs.c.name == name).order_by(job_runs.c.started_at.desc())
+    return conn.execute(query.limit(1)).scalar()
+
+
+def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
+    query = select(job_runs).order_by(job_runs.c.id.desc()).limit(limit)
+    return [dict(row._mapping) for row in conn.execute(query)]

@@ -1,0 +1,96 @@
+"""`paperwire worker`: the one scheduler process. A lease row keeps a second worker from running jobs.
+
+Each due job runs in turn and is recorded as a job_runs row (running -> succeeded | failed, with counts).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from paperwire import jobs
+from paperwire.config import Settings
+from paperwire.errors import Conflict
+from paperwire.storage import job_runs, leases
+
+log = logging.getLogger(__name__)
+LEASE = "worker"
+JobFn = Callable[[Engine, Settings], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: JobFn
+    interval: Callable[[Settings], timedelta]
+
+
+JOBS = (
+    Job("ingest", jobs.ingest, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
+    Job("index", jobs.index, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
+    Job("trending", jobs.trending, lambda s: timedelta(hours=s.worker_trending_interval_hours)),
+    Job("digest", jobs.digests, lambda s: timedelta(minutes=5)),  # the service knows when an edition is due
+)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class Worker:
+    def __init__(self, engine: Engine, settings: Settings, jobs_: tuple[Job, ...] = JOBS,
+                 clock: Callable[[], datetime] = _utcnow) -> None:  # fmt: skip
+        self.engine, self.settings, self.jobs, self.clock = engine, settings, jobs_, clock
+        self.holder = leases.make_holder()
+
+    def _hold_lease(self) -> None:
+        with self.engine.begin() as conn:
+            if not leases.acquire(conn, LEASE, self.holder, self.clock(), self.settings.worker_lease_s):
+                raise Conflict(f"another worker holds the lease ({leases.holder_of(conn, LEASE)})")
+
+    def due(self) -> list[Job]:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            last = {job.name: job_runs.last_started(conn, job.name) for job in self.jobs}
+        return [job for job in self.jobs if last[job.name] is None or now - _aware(last[job.name]) >= job.interval(self.settings)]  # type: ignore[operator]
+
+    def run_once(self) -> list[dict[str, Any]]:
+        """Run every due job once; returns their job rows' outcome."""
+        self._hold_lease()
+        return [self._run(job) for job in self.due()]
+
+    def _run(self, job: Job) -> dict[str, Any]:
+        with self.engine.begin() as conn:
+            run_id = job_runs.start(conn, job.name, self.clock())
+        status, counts, error = "succeeded", {}, None
+        try:
+            counts = job.run(self.engine, self.settings)
+        except Exception as failure:  # the one broad catch: the job loop must survive any job
+            log.exception("worker.job_failed", extra={"job": job.name, "job_run_id": run_id})
+            status, error = "failed", f"{type(failure).__name__}: {failure}"[:2000]
+        with self.engine.begin() as conn:
+            job_runs.finish(conn, run_id, self.clock(), status, counts, error)
+        log.info("worker.job", extra={"job": job.name, "status": status, "job_run_id": run_id})
+        return {"id": run_id, "job": job.name, "status": status, "counts": counts, "error": error}
+
+    def run_forever(self) -> None:
+        try:
+            while True:
+                self.run_once()
+                time.sleep(self.settings.worker_poll_s)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        with self.engine.begin() as conn:
+            leases.release(conn, LEASE, self.holder)
