@@ -52,7 +52,7 @@ papers = Table(
     Column("categories_text", String(512), nullable=False, default=""),  # "cs.LG cs.AI", primary first
     Column("source", String(32), nullable=False),
     Column("content_hash", String(32), nullable=False),
-    Column("record_hash", String(32), nullable=False),  # what the last source said: skip unchanged re-ingests
+    Column("record_hash", String(32), nullable=True),  # what the last source said: skip unchanged re-ingests
     Column("upvotes", Integer, nullable=False, default=0),  # community count (votes + imported)
     Column("imported_upvotes", Integer, nullable=False, default=0),  # e.g. from Hugging Face daily papers
     Column("submitted_on", Date, nullable=True, index=True),  # day it was submitted to the daily list

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from paperwire.config import Settings, load_settings
 from paperwire.ingest.http import ArxivHttpClient
 
-TESTS_DIR = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(TESTS_DIR))  # tests/ is not a package; httpserver.py lives there
-
-from httpserver import ScriptedServer, serve  # noqa: E402
+from tests.httpserver import ScriptedServer, serve
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from httpserver import ScriptedServer
+from tests.httpserver import ScriptedServer
 
 from paperwire import __version__
 from paperwire.config import Settings

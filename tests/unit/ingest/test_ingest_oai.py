@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from httpserver import ScriptedServer
+from tests.httpserver import ScriptedServer
 
 from paperwire.domain.papers import VersionRecord
 from paperwire.errors import InvalidInput, UpstreamUnavailable

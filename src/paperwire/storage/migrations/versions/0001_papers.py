@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("categories_text", sa.String(length=512), nullable=False),
         sa.Column("source", sa.String(length=32), nullable=False),
         sa.Column("content_hash", sa.String(length=32), nullable=False),
-        sa.Column("record_hash", sa.String(length=32), nullable=False),
+        sa.Column("record_hash", sa.String(length=32), nullable=True),
         sa.Column("upvotes", sa.Integer(), nullable=False),
         sa.Column("imported_upvotes", sa.Integer(), nullable=False),
         sa.Column("submitted_on", sa.Date(), nullable=True),
