@@ -50,7 +50,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 
 docs: install
-	$(BIN)/python -m paperwire.cli._docs > docs/cli.md
+	TYPER_USE_RICH=0 COLUMNS=100 $(BIN)/python -m paperwire.cli._docs > docs/cli.md
 
 clean:
 	rm -rf $(VENV) build $(KATEX_DIR) .pytest_cache
