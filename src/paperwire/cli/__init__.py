@@ -5,12 +5,14 @@ Exit codes: 0 done, 1 failed (a PaperwireError, printed as one line), 2 usage er
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
 
 from paperwire.cli import _common
 from paperwire.errors import PaperwireError
+from paperwire.logging import configure_logging
 
 app = typer.Typer(
     name="paperwire",
@@ -40,6 +42,8 @@ _register()
 
 def main() -> None:
     try:
+        # Warnings and errors on stderr; long-running commands (serve, worker) lower the level themselves.
+        configure_logging(json_output=not _common.settings().dev_mode, level=logging.WARNING)
         app()
     except PaperwireError as error:
         _common.err_console.print(f"error: {error}", highlight=False, markup=False)

@@ -106,7 +106,7 @@ class IngestService:
                 if strict:
                     raise StrictModeError(f"{item.error} (--strict: stopped; nothing from this batch was written)")
                 report.errors.append(item.error)
-                log.warning("ingest.bad_record", extra={"where": str(item.error)})
+                log.info("ingest.bad_record", extra={"where": str(item.error)})
             elif item.record is not None:
                 records.append(item.record)
         report.read += len(records)
