@@ -14,7 +14,7 @@ class SearchField:
 
 
 FIELDS: tuple[SearchField, ...] = (
-    SearchField("title", "title", 2.0),
+    SearchField("title", "title", 3.0),
     SearchField("abstract", "abstract", 1.0),
     SearchField("authors", "authors_text", 1.0),
 )
@@ -30,7 +30,7 @@ BM25 = BM25Params()
 
 # Hybrid fusion: final = ALPHA * semantic + (1 - ALPHA) * lexical, each min-max normalised over its top
 # FUSION_DEPTH candidates. Tuned on SciFact train queries (bench/search_tune.py); reported on test.
-FUSION_ALPHA = 0.5
+FUSION_ALPHA = 0.45
 FUSION_DEPTH = 1000
 
 
