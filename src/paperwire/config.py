@@ -80,7 +80,9 @@ class Settings:
     digest_confirm_resend_interval_s: int = 600  # at most one confirmation e-mail per address per interval
     digest_confirm_max_per_day: int = 5
     digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
-    digest_unsubscribe_mailto: str = ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
+    digest_unsubscribe_mailto: str = (
+        ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
+    )
     digest_admin_token: str = field(default="", repr=False)  # enables /digest/preview?token=...
     digest_crash_point: str = ""  # tests only: SIGKILL the sender at a named point
     dkim_selector: str = ""
@@ -127,7 +129,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     values.update(overrides)
     settings = Settings(**values)
     if not settings.dev_mode and len(settings.secret_key) < 32:
-        raise InvalidInput(f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off")
+        raise InvalidInput(
+            f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off"
+        )
     return settings
 
 

@@ -47,11 +47,29 @@ def ingest_command(path: Path, database_url: str) -> tuple[list[str], dict[str, 
 def snapshot(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         return {
-            "papers": sorted(conn.execute(select(papers.c.id, papers.c.content_hash, papers.c.version)).all()),
+            "papers": sorted(
+                conn.execute(select(papers.c.id, papers.c.content_hash, papers.c.version)).all()
+            ),
             "authors": conn.execute(select(func.count()).select_from(paper_authors)).scalar_one(),
             "categories": conn.execute(select(func.count()).select_from(paper_categories)).scalar_one(),
             "versions": conn.execute(select(func.count()).select_from(paper_versions)).scalar_one(),
         }
+
+
+def kill_repeatedly(
+    command: list[str], env: dict[str, str], times: int, window_s: tuple[float, float], seed: int
+) -> int:
+    """Start `command` `times` times, SIGKILL each at a random moment in the window; returns the kills made."""
+    rng = random.Random(seed)
+    kills = 0
+    for _ in range(times):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(*window_s))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait(timeout=60)
+    return kills
 
 
 def test_kill_9_during_file_ingest_then_rerun_matches_an_uninterrupted_run(
@@ -66,15 +84,7 @@ def test_kill_9_during_file_ingest_then_rerun_matches_an_uninterrupted_run(
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
 
     command, env = ingest_command(source, database_url)
-    rng = random.Random(7)
-    kills = 0
-    for _ in range(4):
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 4.0))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait(timeout=60)
+    kills = kill_repeatedly(command, env, times=4, window_s=(1.0, 4.0), seed=7)
     finished = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=300)
     report = json.loads(finished.stdout)
 

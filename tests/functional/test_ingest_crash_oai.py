@@ -4,11 +4,8 @@ state of an uninterrupted harvest (each page commits together with its resumptio
 from __future__ import annotations
 
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from sqlalchemy import Engine
 
 from paperwire.storage import migrate
 from paperwire.storage.db import make_engine
-from tests.functional.test_ingest_crash import snapshot
+from tests.functional.test_ingest_crash import kill_repeatedly, snapshot
 from tests.httpserver import ScriptedServer, serve
 
 pytestmark = pytest.mark.slow
@@ -38,7 +35,7 @@ def page(number: int) -> str:
     token = f"token|{number + 1}" if number + 1 < PAGES else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-        f"<responseDate>2024-03-01T00:00:00Z</responseDate><request verb=\"ListRecords\">x</request><ListRecords>"
+        f'<responseDate>2024-03-01T00:00:00Z</responseDate><request verb="ListRecords">x</request><ListRecords>'
         f'{records}<resumptionToken cursor="{number * PER_PAGE}" completeListSize="{PAGES * PER_PAGE}">{token}'
         "</resumptionToken></ListRecords></OAI-PMH>"
     )
@@ -73,15 +70,7 @@ def test_kill_9_during_oai_harvest_then_rerun_matches_an_uninterrupted_harvest(
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
 
     command, env = harvest_command(oai_server, database_url)
-    rng = random.Random(11)
-    kills = 0
-    for _ in range(3):
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.2, 3.0))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait(timeout=60)
+    kills = kill_repeatedly(command, env, times=3, window_s=(1.2, 3.0), seed=11)
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
 
     assert kills >= 1

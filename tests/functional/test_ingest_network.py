@@ -57,7 +57,9 @@ def paper_count(engine: Engine) -> int:
 
 def script_oai(server: ScriptedServer, page2: list | None = None) -> None:
     server.add("/oai", [(200, {}, body("oai_arxiv_page1.xml"))], params={"metadataPrefix": "arXiv"})
-    server.add("/oai", page2 or [(200, {}, body("oai_arxiv_page2.xml"))], params={"resumptionToken": "6960524|1001"})
+    server.add(
+        "/oai", page2 or [(200, {}, body("oai_arxiv_page2.xml"))], params={"resumptionToken": "6960524|1001"}
+    )
     server.add("/oai", [(200, {}, body("oai_arxiv_page3.xml"))], params={"resumptionToken": "6960524|1002"})
 
 
@@ -94,7 +96,10 @@ def test_oai_harvest_resumes_from_the_saved_token_after_a_failure(
 def test_expired_resumption_token_restarts_from_the_checkpointed_datestamp(
     server: ScriptedServer, client: ArxivHttpClient, engine: Engine
 ) -> None:
-    script_oai(server, page2=[(200, {}, body("oai_bad_resumption_token.xml")), (200, {}, body("oai_arxiv_page2.xml"))])
+    script_oai(
+        server,
+        page2=[(200, {}, body("oai_bad_resumption_token.xml")), (200, {}, body("oai_arxiv_page2.xml"))],
+    )
     report = sources.ingest_oai(IngestService(engine), client, "cs", "2024-01-01")
     restarts = [r for r in server.requests if r.params.get("from")]
     assert [r.params["from"] for r in restarts] == ["2024-01-01", "2024-01-03"]
@@ -119,7 +124,9 @@ def test_api_category_ingest_pages_and_counts(
     assert report.errors == []
 
 
-def test_rss_listing_sets_announce_dates(server: ScriptedServer, client: ArxivHttpClient, engine: Engine) -> None:
+def test_rss_listing_sets_announce_dates(
+    server: ScriptedServer, client: ArxivHttpClient, engine: Engine
+) -> None:
     server.add("/atom/cs.LG", [(200, {}, body("rss_cs_lg.xml"))])
     report = sources.ingest_rss(IngestService(engine), client, "cs.LG")
     with engine.connect() as conn:
@@ -133,5 +140,8 @@ def test_unreachable_arxiv_is_one_clear_error(net_settings: Settings, engine: En
 
     offline = load_settings({}, arxiv_oai_url=f"http://127.0.0.1:{free_port()}/oai", http_retries=1,
                             arxiv_min_interval_s=0.0, http_timeout_s=1.0)  # fmt: skip
-    with ArxivHttpClient(offline, backoff_base_s=0.01) as http, pytest.raises(UpstreamUnavailable, match="127.0.0.1"):
+    with (
+        ArxivHttpClient(offline, backoff_base_s=0.01) as http,
+        pytest.raises(UpstreamUnavailable, match=r"127\.0\.0\.1"),
+    ):
         sources.ingest_oai(IngestService(engine), http, "cs", "2024-01-01")

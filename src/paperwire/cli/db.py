@@ -21,7 +21,12 @@ def upgrade(
     heads = migrate.head_revisions()
     if not dry_run:
         migrate.upgrade(engine)
-    report = {"before": sorted(before), "heads": sorted(heads), "changed": before != heads, "dry_run": dry_run}
+    report = {
+        "before": sorted(before),
+        "heads": sorted(heads),
+        "changed": before != heads,
+        "dry_run": dry_run,
+    }
     if json_output:
         _common.print_json(report)
     elif before == heads:

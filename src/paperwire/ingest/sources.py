@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 from paperwire.errors import InvalidInput, NotFound
@@ -60,7 +60,9 @@ def _ingest_one_file(
         "file", key, str(last.position), state={"format": fmt, "path": os.fspath(path)}
     )
     items = files.read_file(path, fmt, start_position=start)
-    service.ingest(items, report, checkpoint_for=checkpoint, strict=strict, dry_run=dry_run, on_progress=on_progress)
+    service.ingest(
+        items, report, checkpoint_for=checkpoint, strict=strict, dry_run=dry_run, on_progress=on_progress
+    )
     service.finish("file", key, dry_run=dry_run)
 
 
@@ -169,7 +171,7 @@ def ingest_api(
     )
     _write_pages(service, pages, report, dry_run, on_progress)
     if not dry_run:
-        service.save(Checkpoint("api", key, None, date.today().isoformat(), state={"finished": True}))
+        service.save(Checkpoint("api", key, None, datetime.now(UTC).date().isoformat(), state={"finished": True}))
     return report
 
 
@@ -178,7 +180,9 @@ def ingest_ids(
 ) -> IngestReport:
     """Look papers up by id in the arXiv API (paper submissions use this)."""
     report = IngestReport(source="api:id_list")
-    _write_pages(service, ((page.records, None) for page in api.fetch_ids(client, ids)), report, dry_run, None)
+    _write_pages(
+        service, ((page.records, None) for page in api.fetch_ids(client, ids)), report, dry_run, None
+    )
     return report
 
 
@@ -193,6 +197,6 @@ def ingest_rss(
     """Today's announcements (new, cross-lists, replacements) of one category: sets announce dates."""
     report = IngestReport(source=f"rss:{category}")
     listing = rss.fetch_listing(client, category)
-    checkpoint = Checkpoint("rss", category, None, date.today().isoformat())
+    checkpoint = Checkpoint("rss", category, None, datetime.now(UTC).date().isoformat())
     _write_pages(service, [(listing, checkpoint)], report, dry_run, on_progress)
     return report

@@ -80,7 +80,9 @@ class SMTPMailer:
     def __init__(self, url: str, timeout_s: float = 30.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise InvalidInput(f"PAPERWIRE_SMTP_URL must look like smtp://host:port, got {parts.scheme}://...")
+            raise InvalidInput(
+                f"PAPERWIRE_SMTP_URL must look like smtp://host:port, got {parts.scheme}://..."
+            )
         self.host = parts.hostname
         self.implicit_tls = parts.scheme == "smtps"
         self.port = parts.port or (465 if self.implicit_tls else 25)
@@ -159,4 +161,6 @@ def build_mailer(settings: Settings) -> MemoryMailer | SMTPMailer:
         return MemoryMailer()
     if settings.mail_backend == "console":
         return ConsoleMailer()
-    raise InvalidInput(f"PAPERWIRE_MAIL_BACKEND must be smtp, console or memory, got {settings.mail_backend!r}")
+    raise InvalidInput(
+        f"PAPERWIRE_MAIL_BACKEND must be smtp, console or memory, got {settings.mail_backend!r}"
+    )

@@ -39,7 +39,9 @@ def _placeholder(conn: Connection) -> str:
     return "?" if conn.dialect.name == "sqlite" else "%s"
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False) -> None:
+def bulk_insert(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
+) -> None:
     """INSERT every row (all rows have the same keys); optionally ON CONFLICT DO NOTHING."""
     if not rows:
         return
@@ -47,14 +49,18 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], 
     quote = conn.dialect.identifier_preparer.quote
     make = _sqlite_converter if conn.dialect.name == "sqlite" else _postgres_converter
     converters = [make(table.c[name].type) for name in columns]
-    sql = (
+    # Table and column names come from our own Table objects, never from input.
+    sql = (  # noqa: S608
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join([_placeholder(conn)] * len(columns))})"
     )
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     params = [
-        tuple(row[name] if convert is None else convert(row[name]) for name, convert in zip(columns, converters, strict=True))
+        tuple(
+            row[name] if convert is None else convert(row[name])
+            for name, convert in zip(columns, converters, strict=True)
+        )
         for row in rows
     ]
     conn.exec_driver_sql(sql, params)

@@ -74,7 +74,8 @@ def read_only(engine: Engine) -> Iterator[Connection]:
 def next_seq(conn: Connection, name: str = "papers", amount: int = 1) -> int:
     """Reserve `amount` values of a named monotonic counter atomically; returns the first one."""
     row = conn.execute(
-        text("UPDATE counters SET value = value + :a WHERE name = :n RETURNING value"), {"n": name, "a": amount}
+        text("UPDATE counters SET value = value + :a WHERE name = :n RETURNING value"),
+        {"n": name, "a": amount},
     ).first()
     if row is None:
         conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v)"), {"n": name, "v": amount})

@@ -86,7 +86,9 @@ def _record_values(record: PaperRecord) -> dict[str, Any]:
     }
 
 
-def _merge(stored: dict[str, Any] | None, incoming: dict[str, Any], record: PaperRecord) -> dict[str, Any] | None:
+def _merge(
+    stored: dict[str, Any] | None, incoming: dict[str, Any], record: PaperRecord
+) -> dict[str, Any] | None:
     """The row after applying `record` (whose column values are `incoming`); None for an older version."""
     if stored is None:
         merged = {k: v for k, v in incoming.items()}
@@ -127,7 +129,9 @@ def _stored_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def upsert_papers(conn: Connection, records: Iterable[PaperRecord], now: datetime | None = None) -> UpsertCounts:
+def upsert_papers(
+    conn: Connection, records: Iterable[PaperRecord], now: datetime | None = None
+) -> UpsertCounts:
     """Insert new papers, update changed ones, ignore older versions; idempotent.
 
     A record identical to what its source said last time (same record hash) is unchanged without
@@ -154,7 +158,9 @@ def upsert_papers(conn: Connection, records: Iterable[PaperRecord], now: datetim
         merged["record_hash"] = record_hashes[record.id]
         if old is not None and old["content_hash"] == merged["content_hash"]:
             counts.unchanged += 1
-            conn.execute(update(papers).where(papers.c.id == record.id).values(record_hash=merged["record_hash"]))
+            conn.execute(
+                update(papers).where(papers.c.id == record.id).values(record_hash=merged["record_hash"])
+            )
             continue
         merged["updated_at"] = now
         (updates if old else inserts).append(merged)
@@ -204,7 +210,9 @@ def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
     found = _select_author_ids(conn, ordered)
     missing = [n for n in ordered if n not in found]
     if missing:
-        bulk_insert(conn, authors, [{"name": n, "name_key": author_key(n)} for n in missing], ignore_conflicts=True)
+        bulk_insert(
+            conn, authors, [{"name": n, "name_key": author_key(n)} for n in missing], ignore_conflicts=True
+        )
         found.update(_select_author_ids(conn, missing))
     return found
 

@@ -28,7 +28,9 @@ def test_parse_arxiv_id_accepts_ids_and_urls(text: str, expected: tuple[str, int
     assert (parsed.id, parsed.version) == expected
 
 
-@pytest.mark.parametrize("text", ["", "2401", "12345.6789", "https://evil.example/abs/2401.12345", "../etc/passwd"])
+@pytest.mark.parametrize(
+    "text", ["", "2401", "12345.6789", "https://evil.example/abs/2401.12345", "../etc/passwd"]
+)
 def test_parse_arxiv_id_rejects_everything_else(text: str) -> None:
     with pytest.raises(ValueError, match="not an arXiv id"):
         parse_arxiv_id(text)

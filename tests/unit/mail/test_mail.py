@@ -11,9 +11,7 @@ from tests.smtpserver import RecordingHandler, free_port, smtp_server
 
 
 def sample_message(to: str = "reader@example.org"):
-    return render_email(
-        "test-message", {"name": "<Ada>"}, to=to, sender="paperwire <digest@paperwire.test>"
-    )
+    return render_email("test-message", {"name": "<Ada>"}, to=to, sender="paperwire <digest@paperwire.test>")
 
 
 def test_rendered_message_is_plain_text_then_html_with_escaping() -> None:

@@ -38,7 +38,10 @@ def test_newer_version_updates_paper_and_appends_history(engine: Engine) -> None
         version=2,
         title="A better title",
         authors=("Grace Hopper",),
-        versions=(VersionRecord(version=1, date=date(2025, 1, 2)), VersionRecord(version=2, date=date(2025, 2, 1))),
+        versions=(
+            VersionRecord(version=1, date=date(2025, 1, 2)),
+            VersionRecord(version=2, date=date(2025, 2, 1)),
+        ),
     )
     with engine.begin() as conn:
         upsert_papers(conn, [v1])
@@ -84,9 +87,11 @@ def test_primary_category_and_code_links_are_derived(engine: Engine) -> None:
     with engine.begin() as conn:
         upsert_papers(conn, [record])
         row = get_paper_row(conn, record.id)
-        cats = conn.execute(
-            select(paper_categories.c.category_id).order_by(paper_categories.c.position)
-        ).scalars().all()
+        cats = (
+            conn.execute(select(paper_categories.c.category_id).order_by(paper_categories.c.position))
+            .scalars()
+            .all()
+        )
     assert row is not None
     assert row["primary_category"] == "cs.CL"
     assert cats == ["cs.CL", "cs.LG"]
