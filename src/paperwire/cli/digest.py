@@ -8,6 +8,7 @@ import typer
 
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
+from paperwire.digest.compose import body_of
 from paperwire.digest.service import DigestService
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.mail import build_mailer
@@ -61,9 +62,8 @@ def status(json_output: bool = JSON_OPTION) -> None:
 def preview(email: str, html: bool = typer.Option(False, "--html", help="Print the HTML part.")) -> None:
     """Print the edition EMAIL would get today (nothing is written or sent)."""
     message = service().preview(email)
-    part = message.get_body(("html",) if html else ("plain",))
     _common.console.print(f"Subject: {message['Subject']}\n", highlight=False, markup=False)
-    _common.console.print(part.get_content() if part else "", highlight=False, markup=False)
+    _common.console.print(body_of(message, "html" if html else "plain"), highlight=False, markup=False)
 
 
 @digest_app.command("resume")

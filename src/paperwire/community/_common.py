@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from paperwire.errors import NotFound, PermissionDenied
-from paperwire.storage.papers import get_paper_row
-from paperwire.storage.submissions import is_hidden
+from paperwire.storage.community_tables import hidden_papers
+from paperwire.storage.tables import papers
 from paperwire.storage.users import User
 
 
@@ -25,11 +25,12 @@ def account_age(user: User, now: datetime) -> timedelta:
     return now - aware(user.created_at)
 
 
-def require_visible_paper(conn: Connection, paper_id: str) -> dict[str, object]:
-    row = get_paper_row(conn, paper_id)
-    if row is None or is_hidden(conn, paper_id):
+def require_visible_paper(conn: Connection, paper_id: str) -> None:
+    """NotFound unless the paper exists and is not hidden (one indexed query)."""
+    hidden = select(hidden_papers.c.paper_id).where(hidden_papers.c.paper_id == papers.c.id)
+    query = select(papers.c.id).where(papers.c.id == paper_id, ~hidden.exists())
+    if conn.execute(query).first() is None:
         raise NotFound(f"no paper {paper_id!r}")
-    return row
 
 
 def require_active(user: User) -> None:

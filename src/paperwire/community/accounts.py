@@ -20,6 +20,7 @@ from paperwire.community.mail import compose, link
 from paperwire.config import Settings, effective_secret
 from paperwire.errors import Conflict, InvalidInput, PermissionDenied
 from paperwire.storage import users as repo
+from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
@@ -112,7 +113,7 @@ class AccountService:
                 900,
                 self.now(),
             )
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             user = repo.get_user_by_email(conn, email)
         ok = passwords.verify_password(user.password_hash if user else passwords.dummy_hash(), password)
         if user is None or not ok:
@@ -139,11 +140,11 @@ class AccountService:
             repo.delete_session(conn, raw_session)
 
     def session_user(self, raw_session: str) -> User | None:
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             return repo.session_user(conn, raw_session, self.now())
 
     def api_user(self, raw_token: str) -> User | None:
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             user = repo.api_token_user(conn, raw_token)
         return None if user is None or user.is_banned else user
 

@@ -14,6 +14,7 @@ from paperwire.config import Settings
 from paperwire.domain.ranking import wilson_lower_bound
 from paperwire.errors import InvalidInput, NotFound, PermissionDenied
 from paperwire.storage import comments as repo
+from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 
 SORTS = ("best", "new", "old")
@@ -136,7 +137,7 @@ class CommentService:
 
     def thread(self, paper_id: str, sort: str = "best", viewer: User | None = None) -> dict[str, Any]:
         sort = sort if sort in SORTS else "best"
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             rows = repo.thread_rows(conn, paper_id)
             mine = repo.my_comment_votes(conn, viewer.id, paper_id) if viewer else {}
         show_hidden = bool(viewer and viewer.is_admin)

@@ -13,6 +13,7 @@ from paperwire.storage import comments as comments_repo
 from paperwire.storage import submissions as papers_repo
 from paperwire.storage import users as users_repo
 from paperwire.storage import votes as votes_repo
+from paperwire.storage.db import read_only
 from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 
@@ -55,7 +56,7 @@ class ModerationService:
 
     def reports(self, admin: User) -> list[dict[str, Any]]:
         require_admin(admin)
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             return comments_repo.open_reports(conn)
 
     def resolve(self, admin: User, report_id: int) -> None:
@@ -66,7 +67,7 @@ class ModerationService:
 
 def profile(engine: Engine, user_id: int) -> dict[str, Any]:
     """A public profile: name, bio, submissions, upvoted papers, comments."""
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         user = users_repo.get_user(conn, user_id)
         if user is None:
             raise NotFound("No such user.")

@@ -19,6 +19,7 @@ from paperwire.config import Settings
 from paperwire.domain.papers import PaperRecord, parse_arxiv_id
 from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from paperwire.storage import submissions as repo
+from paperwire.storage.db import read_only
 from paperwire.storage.papers import get_paper_row, upsert_papers
 from paperwire.storage.users import User
 
@@ -68,7 +69,7 @@ class SubmissionService:
                 )
 
     def _ensure_paper(self, arxiv_id: str) -> dict[str, object]:
-        with self.engine.connect() as conn:
+        with read_only(self.engine) as conn:
             row = get_paper_row(conn, arxiv_id)
         if row is None:
             record = self.fetch(arxiv_id)

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, func, or_, select
 from paperwire.config import Settings
 from paperwire.domain.ranking import TrendingWeights, explain_trending, window_days
 from paperwire.storage.community_tables import comments, hidden_papers, votes
+from paperwire.storage.db import read_only
 from paperwire.storage.tables import papers
 
 
@@ -78,7 +79,7 @@ def trending_papers(
 def trending(
     engine: Engine, settings: Settings, window: str, now: datetime, limit: int = 30, offset: int = 0
 ) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         return trending_papers(conn, window, now, limit, offset, weights_from(settings))
 
 

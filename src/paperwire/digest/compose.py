@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate
 from typing import Any
 
 from paperwire.config import Settings
@@ -16,7 +20,7 @@ from paperwire.digest import links
 from paperwire.digest.candidates import PER_SEARCH, Candidate, Pool
 from paperwire.digest.preferences import Sections
 from paperwire.domain.papers import author_key
-from paperwire.mail import render_email
+from paperwire.mail.render import render_parts
 from paperwire.storage.subscribers import Subscriber
 
 # Display order; a paper claimed by an earlier *priority* section is not repeated in a later one.
@@ -112,7 +116,7 @@ def render_sections(
 
 def build_message(
     settings: Settings, subscriber: Subscriber, day: date, sections: list[dict[str, Any]], message_id: str
-) -> EmailMessage:
+) -> Message:
     unsubscribe = links.unsubscribe_url(settings, subscriber)
     headers = {
         "List-Id": links.list_id(settings),
@@ -124,5 +128,27 @@ def build_message(
     count = sum(len(section["papers"]) for section in sections)
     context = {"day": day, "sections": sections, "count": count, "unsubscribe_url": unsubscribe,
                "manage_url": links.manage_url(settings, subscriber), "base_url": settings.base_url}  # fmt: skip
-    return render_email("digest", context, to=subscriber.email, sender=settings.mail_from, headers=headers,
-                        message_id=message_id)  # fmt: skip
+    subject, text, html = render_parts("digest", context)
+    headers |= {"Subject": subject, "From": settings.mail_from, "To": subscriber.email, "Message-ID": message_id}
+    return fast_message(headers, text, html)
+
+
+def fast_message(headers: Mapping[str, str], text: str, html: str) -> Message:
+    """multipart/alternative (plain first, then HTML) with the compat32 classes: several times faster to build
+    and flatten than EmailMessage, which matters at 10k messages per edition. Bodies are base64 UTF-8."""
+    message = MIMEMultipart("alternative")
+    message["Date"] = formatdate(usegmt=True)
+    for name, value in headers.items():
+        message[name] = value if value.isascii() else Header(value, "utf-8").encode()
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
+    return message
+
+
+def body_of(message: Message, subtype: str) -> str:
+    """The decoded text/<subtype> part of a message built by fast_message (previews)."""
+    for part in message.walk():
+        if part.get_content_type() == f"text/{subtype}":
+            payload = part.get_payload(decode=True)
+            return payload.decode(part.get_content_charset() or "utf-8") if isinstance(payload, bytes) else ""
+    return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.message import Message
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +27,7 @@ def _key(path: str) -> bytes:
         raise InvalidInput(f"PAPERWIRE_DKIM_PRIVATE_KEY_PATH: {error}") from error
 
 
-def sign(settings: Settings, message: EmailMessage) -> EmailMessage:
+def sign(settings: Settings, message: Message) -> Message:
     """Adds a DKIM-Signature header (relaxed/relaxed, rsa-sha256) when DKIM is configured."""
     if not is_enabled(settings):
         return message

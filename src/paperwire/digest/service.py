@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from sqlalchemy import Engine
@@ -98,7 +98,7 @@ class DigestService:
                         for e in ledger.recent_editions(conn, limit)]  # fmt: skip
             return {"subscribers": repo.count_by_status(conn), "editions": editions}
 
-    def preview(self, email: str, day: date | None = None) -> EmailMessage:
+    def preview(self, email: str, day: date | None = None) -> Message:
         return preview_message(self.engine, self.settings, email, day=day or self.today(), matcher=self.matcher)
 
     def _subscriber_id(self, email: str) -> int:
@@ -110,7 +110,7 @@ class DigestService:
 
 
 def preview_message(engine: Engine, settings: Settings, email: str, *, day: date | None = None,
-                    search: Any = None, matcher: Matcher | None = None) -> EmailMessage:  # fmt: skip
+                    search: Any = None, matcher: Matcher | None = None) -> Message:  # fmt: skip
     """The edition `email` would get for `day` (papers already sent excluded), without writing anything."""
     day = day or datetime.now(UTC).date()
     matcher = matcher or (SearchMatcher(search) if search is not None else None)

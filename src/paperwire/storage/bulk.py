@@ -50,7 +50,7 @@ def bulk_insert(
     make = _sqlite_converter if conn.dialect.name == "sqlite" else _postgres_converter
     converters = [make(table.c[name].type) for name in columns]
     # Table and column names come from our own Table objects, never from input.
-    sql = (  # noqa: S608
+    sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join([_placeholder(conn)] * len(columns))})"
     )

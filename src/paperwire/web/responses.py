@@ -85,6 +85,8 @@ def respond(request: Request, key: Hashable, kind: str, build: Build, render: Re
 
 def json_body(payload: Any) -> Body:
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    # <, > and & as \u escapes: the same JSON, but inert if a client ever embeds it in HTML.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Body(text.encode("utf-8"), JSON_TYPE)
 
 

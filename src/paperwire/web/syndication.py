@@ -5,6 +5,7 @@ Characters XML 1.0 forbids (control characters that sometimes appear in abstract
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -63,7 +64,8 @@ def render_rss(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> b
         _sub(item, "title", paper["title"])
         _sub(item, "link", link)
         _sub(item, "guid", link, isPermaLink="true")
-        _sub(item, "description", paper["abstract"])
+        # RSS readers treat description as HTML: escape the text once more so it displays as text.
+        _sub(item, "description", html.escape(paper["abstract"]))
         _sub(item, "pubDate", format_datetime(_when(paper)))
         for name in paper["authors"]:
             _sub(item, f"{{{DC}}}creator", name)

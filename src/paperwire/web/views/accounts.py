@@ -20,6 +20,7 @@ from paperwire.config import Settings, effective_secret
 from paperwire.errors import InvalidInput, PermissionDenied
 from paperwire.mail import build_mailer
 from paperwire.storage import users as users_repo
+from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 
 router = APIRouter(tags=["accounts"])
@@ -267,7 +268,7 @@ def reset(
 def account_page(request: Request, auth: Auth, status: int = 200, **context: Any) -> Response:
     if auth.user is None:
         return redirect("/login?next=/account")
-    with request.app.state.services.engine.connect() as conn:
+    with read_only(request.app.state.services.engine) as conn:
         tokens = users_repo.list_api_tokens(conn, auth.user.id)
     return render(request, "accounts/account.html", auth, status, tokens=tokens, **context)
 

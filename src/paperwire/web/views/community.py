@@ -17,6 +17,7 @@ from paperwire.community.moderation import ModerationService, profile
 from paperwire.community.submissions import SubmissionService, arxiv_fetcher, limits
 from paperwire.community.votes import VoteService
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage.db import read_only
 from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 from paperwire.storage.votes import voted_ids
@@ -57,7 +58,7 @@ def paper_url(paper_id: str) -> str:
 def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = "best") -> dict[str, Any]:
     """What community/_upvote.html and community/_comments.html need for one paper."""
     engine = request.app.state.services.engine
-    with engine.connect() as conn:
+    with read_only(engine) as conn:
         voted = bool(auth.user and voted_ids(conn, auth.user.id, [paper_id]))
     thread = comments_of(request).thread(paper_id, sort, auth.user)
     return {
@@ -72,7 +73,7 @@ def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = 
 
 @router.get("/discuss/{paper_id:path}", include_in_schema=False)
 def discussion(request: Request, auth: PageAuth, paper_id: str, sort: str = "best") -> Response:
-    with request.app.state.services.engine.connect() as conn:
+    with read_only(request.app.state.services.engine) as conn:
         row = get_paper_row(conn, paper_id)
     if row is None:
         raise NotFound(f"no paper {paper_id!r}")

@@ -164,7 +164,7 @@ for _fmt in FORMATS:
             name=f"feeds.category.{_fmt}{_prefix.replace('/', '.')}",
         )
         router.add_api_route(
-            f"{_prefix}/authors/{{name}}.{_fmt}",
+            f"{_prefix}/authors/{{name:path}}.{_fmt}",
             _fixed(author, _fmt),
             methods=["GET"],
             name=f"feeds.author.{_fmt}{_prefix.replace('/', '.')}",

@@ -12,7 +12,7 @@ from paperwire.web.responses import render_html, render_json, respond
 router = APIRouter()
 
 
-@router.get("/authors/{name}", name="pages.author", include_in_schema=False)
+@router.get("/authors/{name:path}", name="pages.author", include_in_schema=False)
 def author(request: Request, name: str, p: int = 1) -> Response:
     settings = request.app.state.settings
     return respond(
@@ -24,7 +24,7 @@ def author(request: Request, name: str, p: int = 1) -> Response:
     )
 
 
-@router.get("/api/authors/{name}", name="api.authors.detail", tags=["papers"])
+@router.get("/api/authors/{name:path}", name="api.authors.detail", tags=["papers"])
 def author_json(request: Request, name: str, p: int = 1) -> Response:
     """An author's papers, newest first: {name, total, page, has_next, papers: [daily-papers items]}."""
     settings = request.app.state.settings

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paperwire.digest import links
+from paperwire.digest.compose import body_of
 from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.errors import InvalidInput, PermissionDenied
@@ -111,8 +112,7 @@ def preview(request: Request, email: str, token: str | None = None) -> Response:
     if not (_is_site_admin(request) or is_admin_token(services.settings, token)):
         raise PermissionDenied("admins only")
     message = preview_message(services.engine, services.settings, email, search=services.search)
-    html = message.get_body(("html",))
-    return HTMLResponse(html.get_content() if html else "", headers=NO_STORE)
+    return HTMLResponse(body_of(message, "html"), headers=NO_STORE)
 
 
 def _is_site_admin(request: Request) -> bool:
