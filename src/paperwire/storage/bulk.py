@@ -50,10 +50,9 @@ def bulk_insert(
     make = _sqlite_converter if conn.dialect.name == "sqlite" else _postgres_converter
     converters = [make(table.c[name].type) for name in columns]
     # Table and column names come from our own Table objects, never from input.
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join([_placeholder(conn)] * len(columns))})"
-    )
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join([_placeholder(conn)] * len(columns))
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     params = [
