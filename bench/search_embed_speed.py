@@ -90,8 +90,13 @@ def main() -> None:
 def _quality(data, texts: list[str], save: str, only: list[str]) -> None:
     ids = [d.id for d in data.corpus]
     qids = list(data.queries)
-    variants = [("baseline fp32", "fp32", 256), ("bf16 seq 256", "bf16", 256), ("int8 seq 256", "int8", 256),
-                ("int8-ffn seq 256", "int8-ffn", 256), ("fp32 seq 128", "fp32", 128)]
+    variants = [
+        ("baseline fp32", "fp32", 256),
+        ("bf16 seq 256", "bf16", 256),
+        ("int8 seq 256", "int8", 256),
+        ("int8-ffn seq 256", "int8-ffn", 256),
+        ("fp32 seq 128", "fp32", 128),
+    ]
     for name, precision, seq in variants:
         if name not in only:
             continue

@@ -69,7 +69,8 @@ def _queries(rows: list[dict], count: int) -> list[str]:
     rng = random.Random(0)
     sample = rng.sample(rows, min(count, len(rows)))
     fixed = ["diffusion transformers", "retrieval augmented generation", "graph neural networks for molecules",
-             '"large language models" cat:cs.CL', "author:bengio after:2025-06-01", "reinforcement learning robots"]  # fmt: skip
+             '"large language models" cat:cs.CL', "author:bengio after:2025-06-01",
+             "reinforcement learning robots"]  # fmt: skip
     return fixed + [" ".join(r["title"].split()[:6]) for r in sample]
 
 
@@ -98,7 +99,10 @@ def main() -> None:
         report = service.rebuild_index()
         print(f"index rebuild (embedding step + index): {time.perf_counter() - started:.1f} s, {report}")
         size = sum(p.stat().st_size for p in (Path(scratch) / "index").rglob("*") if p.is_file())
-        print(f"index on disk: {size / 2**20:.0f} MiB; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(
+            f"index on disk: {size / 2**20:.0f} MiB; "
+            f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
         _latency(service, _queries(rows, args.queries))
         engine.dispose()
 
@@ -109,7 +113,9 @@ def _embed_rate(rows: list[dict], total: int) -> None:
     started = time.perf_counter()
     model.embed_documents([f"{r['title']}. {r['abstract']}" for r in rows])
     rate = len(rows) / (time.perf_counter() - started)
-    print(f"real embedding rate ({model.name}): {rate:.1f} papers/s -> {total:,} papers in ~{total / rate / 60:.0f} min")
+    print(
+        f"real embedding rate ({model.name}): {rate:.1f} papers/s -> {total:,} papers in ~{total / rate / 60:.0f} min"
+    )
 
 
 def _latency(service: SearchService, queries: list[str]) -> None:
@@ -120,8 +126,10 @@ def _latency(service: SearchService, queries: list[str]) -> None:
             started = time.perf_counter()
             service.search(query, mode=mode, limit=20)
             timings.append((time.perf_counter() - started) * 1000)
-        print(f"{mode:9s} p50 {_percentile(timings, 50):6.1f} ms  p95 {_percentile(timings, 95):6.1f} ms  "
-              f"({len(queries)} queries, incl. query embedding and DB page fetch)")
+        print(
+            f"{mode:9s} p50 {_percentile(timings, 50):6.1f} ms  p95 {_percentile(timings, 95):6.1f} ms  "
+            f"({len(queries)} queries, incl. query embedding and DB page fetch)"
+        )
 
 
 if __name__ == "__main__":

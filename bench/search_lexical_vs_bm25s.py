@@ -34,7 +34,9 @@ def _ours(corpus) -> tuple[LexicalIndex, float]:
 def _bm25s(corpus) -> tuple[bm25s.BM25, Stemmer.Stemmer, float]:
     started = time.perf_counter()
     stemmer = Stemmer.Stemmer("english")
-    tokens = bm25s.tokenize([f"{d.title} {d.text}" for d in corpus], stopwords="en", stemmer=stemmer, show_progress=False)
+    tokens = bm25s.tokenize(
+        [f"{d.title} {d.text}" for d in corpus], stopwords="en", stemmer=stemmer, show_progress=False
+    )
     retriever = bm25s.BM25()
     retriever.index(tokens, show_progress=False)
     return retriever, stemmer, time.perf_counter() - started
@@ -64,7 +66,9 @@ def main() -> None:
     ours_pre = _rate(lambda: [best_rows(index.score_terms(t), 10, positive=True) for t in pre], len(texts), args.repeat)
     ours_e2e = _rate(lambda: [best_rows(index.score(t), 10, positive=True) for t in texts], len(texts), args.repeat)
     q_tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
-    theirs_pre = _rate(lambda: retriever.retrieve(q_tokens, k=10, n_threads=1, show_progress=False), len(texts), args.repeat)
+    theirs_pre = _rate(
+        lambda: retriever.retrieve(q_tokens, k=10, n_threads=1, show_progress=False), len(texts), args.repeat
+    )
 
     def theirs_full() -> None:
         tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, show_progress=False)
@@ -74,7 +78,9 @@ def main() -> None:
     ours_ndcg = np.mean([ndcg_at([ids[r] for r in best_rows(index.score(t), 10, positive=True)], data.qrels[q])
                          for q, t in data.queries.items()])  # fmt: skip
     docs, _ = retriever.retrieve(q_tokens, k=10, n_threads=1, show_progress=False)
-    theirs_ndcg = np.mean([ndcg_at([ids[i] for i in row], data.qrels[q]) for q, row in zip(data.queries, docs, strict=True)])
+    theirs_ndcg = np.mean(
+        [ndcg_at([ids[i] for i in row], data.qrels[q]) for q, row in zip(data.queries, docs, strict=True)]
+    )
     print(f"{'engine':10s} {'q/s pre-tokenised':>18s} {'q/s end-to-end':>15s} {'nDCG@10':>8s} {'index build s':>14s}")
     print(f"{'paperwire':10s} {ours_pre:18,.0f} {ours_e2e:15,.0f} {ours_ndcg:8.4f} {ours_build:14.2f}")
     print(f"{'bm25s':10s} {theirs_pre:18,.0f} {theirs_e2e:15,.0f} {theirs_ndcg:8.4f} {theirs_build:14.2f}")

@@ -41,7 +41,7 @@ def tune_lexical(corpus, train) -> tuple[float, BM25Params]:
     for title_weight in (1.0, 1.5, 2.0, 3.0):
         for k1, b in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75, 0.9)):
             index = _lexical(corpus, title_weight, BM25Params(k1, b))
-            score = _mean_ndcg(lambda q: best_rows(index.score(train.queries[q]), 10, positive=True),
+            score = _mean_ndcg(lambda q, i=index: best_rows(i.score(train.queries[q]), 10, positive=True),
                                train.queries, train.qrels, ids)  # fmt: skip
             best = max(best, (score, title_weight, BM25Params(k1, b)), key=lambda t: t[0])
     print(f"lexical train best nDCG@10 {best[0]:.4f}: title weight {best[1]}, {best[2]}")
@@ -58,7 +58,9 @@ def main() -> None:
     title_weight, params = tune_lexical(corpus, train)
     lexical = _lexical(corpus, title_weight, params)
     embedder = MiniLMEmbedder()
-    vectors = np.load(args.vectors) if args.vectors else embedder.embed_documents([f"{d.title}. {d.text}" for d in corpus])
+    vectors = (
+        np.load(args.vectors) if args.vectors else embedder.embed_documents([f"{d.title}. {d.text}" for d in corpus])
+    )
     query_vectors = {q: v for data in (train, test) for q, v in
                      zip(data.queries, embedder.embed_documents(list(data.queries.values())), strict=True)}  # fmt: skip
     lex = {q: lexical.score_terms(tokenize(t)) for data in (train, test) for q, t in data.queries.items()}

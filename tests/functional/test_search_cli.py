@@ -51,9 +51,12 @@ def test_rebuild_search_similar_and_update(env: dict[str, str]):
     assert json.loads(rebuild.stdout)["total"] == 4
     found = paperwire(env, "search", "graph molecules", "--json", "--limit", "2")
     hits = json.loads(found.stdout)
-    assert hits[0]["id"] == "2501.00002" and {"id", "title", "score"} <= set(hits[0]) and len(hits) <= 2
+    assert hits[0]["id"] == "2501.00002"
+    assert {"id", "title", "score"} <= set(hits[0])
+    assert len(hits) <= 2
     similar = json.loads(paperwire(env, "similar", "https://arxiv.org/abs/2501.00001", "--json").stdout)
-    assert "2501.00001" not in [p["id"] for p in similar] and "shared_terms" in similar[0]
+    assert "2501.00001" not in [p["id"] for p in similar]
+    assert "shared_terms" in similar[0]
     engine = make_engine(env["PAPERWIRE_DATABASE_URL"])
     with engine.begin() as conn:
         conn.execute(insert(papers), _rows(5, ["Quantum annealing schedules"]))
@@ -64,10 +67,13 @@ def test_rebuild_search_similar_and_update(env: dict[str, str]):
 
 def test_errors_are_one_line_and_exit_1(env: dict[str, str]):
     missing = paperwire(env, "search", "graphs")
-    assert missing.returncode == 1 and "index rebuild" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 1
+    assert "index rebuild" in missing.stderr
+    assert "Traceback" not in missing.stderr
     paperwire(env, "index", "rebuild")
     bad = paperwire(env, "search", "after:someday")
-    assert bad.returncode == 1 and bad.stderr.startswith("error: bad date")
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("error: bad date")
 
 
 def test_eval_beir_reports_every_mode(env: dict[str, str], tmp_path: Path):

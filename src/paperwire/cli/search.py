@@ -16,7 +16,9 @@ def search_service() -> SearchService:
 
 
 def search(
-    query: str = typer.Argument(..., help='Words, "exact phrases", author:NAME, cat:cs.LG, after:/before:DATE, or an arXiv id.'),
+    query: str = typer.Argument(
+        ..., help='Words, "exact phrases", author:NAME, cat:cs.LG, after:/before:DATE, or an arXiv id.'
+    ),
     limit: int = typer.Option(20, "--limit", min=1, max=100, help="Results per page."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many results."),
     mode: str = typer.Option("hybrid", "--mode", help="hybrid | lexical | semantic"),

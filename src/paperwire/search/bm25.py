@@ -101,4 +101,3 @@ class LexicalIndex:
                 present[self.weights.indices[self.weights.indptr[column] : self.weights.indptr[column + 1]]] = True
             mask &= present
         return mask
-

@@ -95,7 +95,8 @@ def update_index(
     return SearchIndex(
         ids=[old.ids[r] for r in rows] + [d.id for d in docs] if old else [d.id for d in docs],
         seq=seq, tf=tf, lexical=LexicalIndex(bm25_weights(tf), vocab), labels=[labels[term] for term in vocab],
-        authors=KeywordIndex(authors.tocsc(), author_vocab), categories=KeywordIndex(categories.tocsc(), category_vocab),
+        authors=KeywordIndex(authors.tocsc(), author_vocab),
+        categories=KeywordIndex(categories.tocsc(), category_vocab),
         dates=np.concatenate([np.asarray(old.dates)[rows] if old else np.zeros(0, np.int32),
                               np.array([d.date.toordinal() if d.date else NO_DATE for d in docs], np.int32)]),
         phrase_text=phrase_text, phrase_offsets=phrase_offsets,

@@ -6,6 +6,7 @@ The speed choices here were picked by measurement: see bench/search_embed_speed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import warnings
@@ -47,7 +48,7 @@ class HashingEmbedder:
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(self._dim, dtype=np.float32)
         tokens = tokenize(text)
-        for feature in tokens + [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]:
+        for feature in tokens + [a + " " + b for a, b in itertools.pairwise(tokens)]:
             digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
             value = int.from_bytes(digest, "little")
             vector[value % self._dim] += 1.0 if (value >> 63) & 1 else -1.0

@@ -46,7 +46,7 @@ def read_qrels(path: Path) -> Qrels:
     qrels: Qrels = {}
     for number, line in enumerate(_open_text(path)):
         parts = line.strip().split("\t")
-        if number == 0 and parts[0] == "query-id" or len(parts) < 3:
+        if (number == 0 and parts[0] == "query-id") or len(parts) < 3:
             continue
         try:
             qrels.setdefault(parts[0], {})[parts[1]] = int(parts[2])
@@ -99,9 +99,7 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return ordered[position]
 
 
-def evaluate_run(
-    search: Callable[[str], Sequence[str]], queries: Mapping[str, str], qrels: Qrels
-) -> dict[str, float]:
+def evaluate_run(search: Callable[[str], Sequence[str]], queries: Mapping[str, str], qrels: Qrels) -> dict[str, float]:
     """Run `search` (query text -> ranked doc ids) over every query; mean metrics and latency."""
     ndcg, recall, mrr, latencies = [], [], [], []
     for query_id, text in queries.items():

@@ -103,7 +103,8 @@ def embed_missing(
 def _store(engine: Engine, embedder: Embedder, docs: Sequence[IndexDocument], vectors: np.ndarray) -> None:
     now = datetime.now(UTC)
     rows = [{"paper_id": d.id, "model": embedder.name, "content_hash": d.content_hash, "dim": embedder.dim,
-             "vector": np.asarray(v, dtype="<f4").tobytes(), "created_at": now} for d, v in zip(docs, vectors)]  # fmt: skip
+             "vector": np.asarray(v, dtype="<f4").tobytes(), "created_at": now}
+            for d, v in zip(docs, vectors, strict=True)]  # fmt: skip
     with engine.begin() as conn:
         ids = [d.id for d in docs]
         conn.execute(delete(paper_embeddings).where(paper_embeddings.c.model == embedder.name,

@@ -16,7 +16,8 @@ def test_missing_index_says_how_to_build_it(tmp_path: Path):
 def test_round_trip_keeps_everything(service: SearchService, tmp_path: Path):
     index = service.index()
     loaded = load_index(service._index_dir)
-    assert loaded.ids == index.ids and loaded.seq == index.seq
+    assert loaded.ids == index.ids
+    assert loaded.seq == index.seq
     assert (loaded.tf != index.tf).nnz == 0
     assert loaded.labels == index.labels
 
@@ -44,6 +45,7 @@ def test_publishing_keeps_the_previous_generation_for_open_readers(service: Sear
     second = save_index(service.index(), service._index_dir)
     third = save_index(service.index(), service._index_dir)
     names = sorted(p.name for p in service._index_dir.iterdir() if p.name.startswith("gen-"))
-    assert names == sorted([second.name, third.name]) and first.name not in names
+    assert names == sorted([second.name, third.name])
+    assert first.name not in names
     assert not any(p.name.startswith(".building-") for p in service._index_dir.iterdir())
     assert os.path.samefile(current_generation(service._index_dir), third)

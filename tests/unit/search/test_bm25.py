@@ -34,7 +34,8 @@ def test_fusion_unions_both_lists_and_normalises():
     lexical = np.array([3.0, 0.0, 1.0, 0.0], np.float32)
     semantic = np.array([0.1, 0.9, 0.2, 0.5], np.float32)
     rows, scores = fuse(lexical, semantic, alpha=0.5, depth=2)
-    assert set(rows[:2]) == {0, 1} and set(rows) == {0, 1, 2, 3}
+    assert set(rows[:2]) == {0, 1}
+    assert set(rows) == {0, 1, 2, 3}
     assert scores.tolist() == [0.5, 0.5, 0.0, 0.0]
 
 

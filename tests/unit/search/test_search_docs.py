@@ -15,7 +15,7 @@ def test_field_weights_in_docs_match_the_declaration():
 def test_tuned_parameters_in_docs_match_the_code():
     text = DOC.read_text(encoding="utf-8")
     assert f"k1 = {BM25.k1:g}, b = {BM25.b:g}" in text
-    assert f"α = {FUSION_ALPHA:g}, depth = {FUSION_DEPTH}" in text
+    assert f"\N{GREEK SMALL LETTER ALPHA} = {FUSION_ALPHA:g}, depth = {FUSION_DEPTH}" in text
 
 
 def test_every_operator_is_documented():
