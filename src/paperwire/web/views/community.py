@@ -21,7 +21,16 @@ from paperwire.storage.db import read_only
 from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 from paperwire.storage.votes import voted_ids
-from paperwire.web.views.accounts import Auth, LoggedIn, PageAuth, api_user, redirect, render, safe_next
+from paperwire.web.views.accounts import (
+    Auth,
+    LoggedIn,
+    PageAuth,
+    api_user,
+    get_auth,
+    redirect,
+    render,
+    safe_next,
+)
 
 router = APIRouter(tags=["community"])
 ApiUser = Annotated[User, Depends(api_user)]
@@ -119,9 +128,7 @@ def add_comment(
 
 
 @router.post("/papers/{paper_id:path}/report", include_in_schema=False)
-def report_paper(
-    request: Request, user: LoggedIn, paper_id: str, reason: Annotated[str, Form()] = ""
-) -> Response:
+def report_paper(request: Request, user: LoggedIn, paper_id: str, reason: Annotated[str, Form()] = "") -> Response:
     comments_of(request).report(user, "paper", paper_id, reason)
     return redirect(f"/discuss/{paper_id}")
 
@@ -140,17 +147,13 @@ def delete_comment(request: Request, user: LoggedIn, comment_id: int) -> Respons
 
 
 @router.post("/comments/{comment_id}/vote", include_in_schema=False)
-def vote_comment(
-    request: Request, user: LoggedIn, comment_id: int, value: Annotated[int, Form()]
-) -> Response:
+def vote_comment(request: Request, user: LoggedIn, comment_id: int, value: Annotated[int, Form()]) -> Response:
     paper_id = comments_of(request).vote(user, comment_id, value)
     return redirect(f"/discuss/{paper_id}#c{comment_id}")
 
 
 @router.post("/comments/{comment_id}/report", include_in_schema=False)
-def report_comment(
-    request: Request, user: LoggedIn, comment_id: int, reason: Annotated[str, Form()] = ""
-) -> Response:
+def report_comment(request: Request, user: LoggedIn, comment_id: int, reason: Annotated[str, Form()] = "") -> Response:
     comments_of(request).report(user, "comment", str(comment_id), reason)
     return redirect("/")
 
@@ -256,3 +259,16 @@ def api_comment(request: Request, user: ApiUser, paper_id: str, comment: Comment
 def api_submit(request: Request, user: ApiUser, submission: SubmissionCreate) -> SubmissionPublic:
     paper_id = submissions_of(request).submit(user, submission.paper)
     return SubmissionPublic(paper_id=paper_id, url=paper_url(paper_id))
+
+
+def install_template_globals(env: Any) -> None:
+    """Let pages rendered by other views show real upvote and comment forms.
+
+    Call once on the Jinja environment (web/templating.py: `make_templates`). Adds `community_auth(request)`
+    (the viewer and CSRF token; one query per request, only with a session cookie) and
+    `community_comments(request, paper_id)` (the discussion of one paper, for the paper page).
+    """
+    env.globals["community_auth"] = get_auth
+    env.globals["community_comments"] = lambda request, paper_id: discussion_context(
+        request, get_auth(request), paper_id, request.query_params.get("sort", "best")
+    )["community"]
