@@ -122,7 +122,7 @@ def uvicorn_server(env: dict[str, str], port: int | None = None) -> Iterator[str
     from tests.smtpserver import free_port
 
     port = port or free_port()
-    factory = "tests.unit.community.support:app_from_environment"
+    factory = "paperwire.web.asgi:app" if _has_module("paperwire.web.asgi") else f"{__name__}:app_from_environment"
     command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning"]  # fmt: skip
     process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env})
@@ -133,6 +133,12 @@ def uvicorn_server(env: dict[str, str], port: int | None = None) -> Iterator[str
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
