@@ -38,7 +38,8 @@ def window_days(window: str) -> int:
 def trending_score(votes: float, comments: float, age_hours: float, weights: TrendingWeights) -> float:
     """The trending score; never negative, 0 when there is no activity."""
     points = weights.vote * max(votes, 0.0) + weights.comment * max(comments, 0.0)
-    return points / (max(age_hours, 0.0) + AGE_OFFSET_HOURS) ** weights.gravity
+    decay: float = (max(age_hours, 0.0) + AGE_OFFSET_HOURS) ** weights.gravity
+    return points / decay
 
 
 def explain_trending(
