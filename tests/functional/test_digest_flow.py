@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
@@ -55,8 +56,10 @@ def subscribe_and_confirm(client: TestClient, outbox: list[EmailMessage], email:
 
 
 @pytest.fixture
-def client(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings))
+def client(settings: Settings) -> Iterator[TestClient]:
+    app = create_app(settings)
+    yield TestClient(app)
+    app.state.services.engine.dispose()
 
 
 def test_subscribe_confirm_send_unsubscribe_and_second_edition(client: TestClient, engine: Engine, settings: Settings) -> None:

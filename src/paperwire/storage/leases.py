@@ -34,9 +34,8 @@ def is_dead(holder: str) -> bool:
 
 def acquire(conn: Connection, name: str, holder: str, now: datetime, ttl_s: float) -> bool:
     expires = now + timedelta(seconds=ttl_s)
-    if conn.execute(
-        insert_ignore(conn, leases).values(name=name, holder=holder, expires_at=expires)
-    ).rowcount:
+    inserted = insert_ignore(conn, leases).values(name=name, holder=holder, expires_at=expires)
+    if conn.execute(inserted.returning(leases.c.name)).first() is not None:  # rowcount is -1 on psycopg
         return True
     current = conn.execute(select(leases.c.holder, leases.c.expires_at).where(leases.c.name == name)).first()
     if current is None:
