@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 
 import typer
+from rich.progress import TaskID
 
 from paperwire.cli import _common
 from paperwire.search.service import IndexReport, Progress
@@ -20,7 +21,7 @@ LABELS = {"embed": "embedding", "index": "indexing"}
 def progress_bar() -> Iterator[Progress]:
     """One Rich task per stage, with papers/s."""
     with _common.progress("papers") as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(stage: str, count: int, total: int) -> None:
             if stage not in tasks:

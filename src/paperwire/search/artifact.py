@@ -52,9 +52,10 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
-def _arrays(index: SearchIndex) -> dict[str, np.ndarray]:
-    arrays = {"dates": index.dates, "phrase_text": index.phrase_text, "phrase_offsets": index.phrase_offsets,
-              "vectors": index.vectors, "has_vector": index.has_vector}  # fmt: skip
+def _arrays(index: SearchIndex) -> dict[str, Any]:
+    arrays: dict[str, Any] = {"dates": index.dates, "phrase_text": index.phrase_text,
+                              "phrase_offsets": index.phrase_offsets, "vectors": index.vectors,
+                              "has_vector": index.has_vector}  # fmt: skip
     for prefix, matrix in (("tf", index.tf), ("weights", index.lexical.weights),
                            ("authors", index.authors.postings), ("categories", index.categories.postings)):  # fmt: skip
         arrays |= {f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,

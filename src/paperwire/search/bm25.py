@@ -7,8 +7,7 @@ of its terms' columns (np.bincount over the posting slices) and top-k is an argp
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,19 +22,19 @@ Scores = npt.NDArray[np.float32]
 
 def field_counts(
     texts: Sequence[str], labels: dict[str, str] | None = None, fields: Sequence[SearchField] = FIELDS
-) -> Counter[str]:
+) -> dict[str, float]:
     """Weighted term frequencies of one document; texts in FIELDS order. Fills labels[stem] = a word."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for spec, text in zip(fields, texts, strict=True):
         surface, stems = analyse(text)
         for word, term in zip(surface, stems, strict=True):
-            counts[term] += spec.weight
+            counts[term] = counts.get(term, 0.0) + spec.weight
             if labels is not None and term not in labels:
                 labels[term] = word
     return counts
 
 
-def build_tf(docs: Iterable[Counter[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+def build_tf(docs: Iterable[Mapping[str, float]], vocab: dict[str, int]) -> sparse.csr_matrix:
     """Rows of weighted term frequencies; `vocab` grows with new terms."""
     indptr, indices, data = [0], [], []
     for counts in docs:

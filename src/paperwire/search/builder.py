@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -39,7 +38,7 @@ def category_tokens(categories_text: str) -> list[str]:
 
 
 def _keyword_rows(token_lists: Sequence[Sequence[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
-    return build_tf((Counter(dict.fromkeys(tokens, 1.0)) for tokens in token_lists), vocab)
+    return build_tf((dict.fromkeys(tokens, 1.0) for tokens in token_lists), vocab)
 
 
 def _pad(matrix: sparse.csr_matrix, rows: np.ndarray, columns: int) -> sparse.csr_matrix:

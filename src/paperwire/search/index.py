@@ -80,7 +80,7 @@ class SearchIndex:
             mask &= (self.dates <= query.before.toordinal()) & (self.dates != NO_DATE)
         for phrase in query.phrases:
             mask &= self.lexical.docs_with_all(tokenize(phrase))
-            mask[np.flatnonzero(mask)] = [self._contains(row, phrase) for row in np.flatnonzero(mask)]
+            mask[np.flatnonzero(mask)] = [self._contains(int(row), phrase) for row in np.flatnonzero(mask)]
         return mask
 
     def _contains(self, row: int, phrase: str) -> bool:
