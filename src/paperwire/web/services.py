@@ -48,8 +48,30 @@ def _make_search(settings: Settings, engine: Engine) -> Any | None:
     except ModuleNotFoundError as error:
         log.warning("web.search_unavailable", extra={"reason": str(error)})
         return None
-    return module.SearchService.from_settings(settings, engine)
+    return CachedSimilar(module.SearchService.from_settings(settings, engine), settings.index_dir)
+
+
+class CachedSimilar:
+    """The SearchService with similar() cached per index generation: neighbours only change when the
+    index is rebuilt, not when a vote changes the data version (which would empty the page cache)."""
+
+    def __init__(self, service: Any, index_dir: str) -> None:
+        self._service = service
+        self._index_dir = index_dir
+        self._cache: VersionedCache[list[Any]] = VersionedCache(4096)
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        return self._service.search(*args, **kwargs)
+
+    def similar(self, paper_id: str, *, limit: int = 10) -> list[Any]:
+        from paperwire.search.artifact import current_generation
+
+        generation = str(current_generation(self._index_dir))
+        return self._cache.get_or_build(
+            (paper_id, limit), generation, lambda: self._service.similar(paper_id, limit=limit)
+        )
 
 
 def build_services(settings: Settings) -> Services:
-    return Services(settings=settings, engine=make_engine(settings))
+    # Enough connections for the threadpool that runs sync endpoints (40 threads by default).
+    return Services(settings=settings, engine=make_engine(settings, pool_size=20, max_overflow=30))
