@@ -143,9 +143,7 @@ def test_reset_link_dies_at_login_and_expires(settings: Settings, engine: Engine
         assert conn.execute(select(account_tokens)).first() is None
     token = page_csrf(client, "/account")
     signed = parse_qs(urlsplit(first).query)["token"][0]
-    response = client.post(
-        "/reset", data={"token": signed, "password": "another new secret", "csrf_token": token}
-    )
+    response = client.post("/reset", data={"token": signed, "password": "another new secret", "csrf_token": token})
     assert response.status_code == 400
 
 
@@ -211,3 +209,18 @@ def test_login_is_rate_limited(settings: Settings, engine: Engine) -> None:
     last = client.post("/login", data={"email": user["email"], "password": PASSWORD, "csrf_token": token})
     assert last.status_code == 429
     assert int(last.headers["Retry-After"]) > 0
+
+
+def test_signup_and_reset_are_rate_limited(settings: Settings, engine: Engine) -> None:
+    strict = Settings(**{**settings.__dict__, "signups_per_hour": 2, "resets_per_hour": 2})
+    client = client_for(make_app(strict)[0])
+    statuses = []
+    for number in range(3):
+        form = {"email": f"new{number}@example.org", "password": PASSWORD, "csrf_token": page_csrf(client, "/signup")}
+        statuses.append(client.post("/signup", data=form).status_code)
+    assert statuses == [200, 200, 429]
+    resets = [
+        client.post("/forgot", data={"email": "x@example.org", "csrf_token": page_csrf(client, "/forgot")}).status_code
+        for _ in range(3)
+    ]
+    assert resets == [200, 200, 429]
