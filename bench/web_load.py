@@ -92,7 +92,7 @@ def wrk(url: str, path: str, args: argparse.Namespace, script: Path | None = Non
         command += ["-s", str(script)]
     output = subprocess.run([*command, url + path], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+(\S+)", output).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         print(f"  warning: {errors.group(1)} non-2xx responses on {path}")

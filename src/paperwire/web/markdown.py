@@ -16,11 +16,7 @@ def escape_markdown(text: str | None) -> str:
         return ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _SPECIAL.sub(r"\\\1", text)
-    return (
-        " ".join(text.split())
-        if "\n" not in text
-        else "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
-    )
+    return " ".join(text.split()) if "\n" not in text else "\n\n".join(" ".join(p.split()) for p in text.split("\n\n"))
 
 
 def safe_url(url: str | None) -> str | None:
@@ -36,9 +32,7 @@ def _link(label: str, url: str | None) -> str:
 
 
 def paper_markdown(paper: dict[str, Any], base_url: str) -> str:
-    authors = ", ".join(
-        _link(name, f"{base_url}/authors/{quote(name, safe='')}") for name in paper["authors"]
-    )
+    authors = ", ".join(_link(name, f"{base_url}/authors/{quote(name, safe='')}") for name in paper["authors"])
     lines = [f"# {escape_markdown(paper['title'])}", "", f"**Authors:** {authors}", ""]
     lines.append(f"**Categories:** {escape_markdown(' '.join(paper['categories']))}")
     for label, key in (("Published", "published"), ("Announced", "announced"), ("Updated", "updated")):

@@ -18,6 +18,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from paperwire import __version__
 from paperwire.storage.db import read_only
@@ -63,24 +64,40 @@ def _headers(etag: str, version: DataVersion) -> dict[str, str]:
     return headers
 
 
-def respond(request: Request, key: Hashable, kind: str, build: Build, render: Render) -> Response:
-    """`key` names the page data (shared by the HTML and JSON twins); `kind` the representation."""
+async def respond(request: Request, key: Hashable, kind: str, build: Build, render: Render) -> Response:
+    """`key` names the page data (shared by the HTML and JSON twins); `kind` the representation.
+
+    The version check, 304s and cached responses run on the event loop (one short indexed query);
+    only a cache miss goes to the threadpool to build and render.
+    """
     services = request.app.state.services
     anonymous = "cookie" not in request.headers
     with read_only(services.engine) as conn:
         version = data_version(conn)
-        etag = make_etag(version, request, kind)
-        headers = _headers(etag, version)
-        if is_fresh(request, etag, version.last_modified):
-            return Response(status_code=304, headers=headers)
-        cached = services.responses.get(etag, version.token) if anonymous else None
-        if cached is not None:
-            return Response(cached[0], media_type=cached[1], headers=headers)
-        data = services.page_data.get_or_build(key, version.token, lambda: build(conn))
+    etag = make_etag(version, request, kind)
+    headers = _headers(etag, version)
+    if is_fresh(request, etag, version.last_modified):
+        return Response(status_code=304, headers=headers)
+    cached = services.responses.get(etag, version.token) if anonymous else None
+    if cached is None:
+        cached = await run_in_threadpool(_build_and_render, request, key, version, build, render)
+        if anonymous:
+            services.responses.put(etag, version.token, cached)
+    return Response(cached[0], media_type=cached[1], headers=headers)
+
+
+def _build_and_render(
+    request: Request, key: Hashable, version: DataVersion, build: Build, render: Render
+) -> tuple[bytes, str]:
+    services = request.app.state.services
+
+    def build_data() -> Any:
+        with read_only(services.engine) as conn:
+            return build(conn)
+
+    data = services.page_data.get_or_build(key, version.token, build_data)
     body = render(request, data)
-    if anonymous:
-        services.responses.put(etag, version.token, (body.content, body.media_type))
-    return Response(body.content, media_type=body.media_type, headers=headers)
+    return body.content, body.media_type
 
 
 def json_body(payload: Any) -> Body:

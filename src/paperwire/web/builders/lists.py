@@ -29,9 +29,7 @@ def _papers(conn: Connection, settings: Settings, rows: list[dict[str, Any]]) ->
     return [paper_dict(r, settings, comments.get(r["id"], 0)) for r in rows]
 
 
-def build_trending(
-    conn: Connection, settings: Settings, window: str, limit: int = PAGE_SIZE
-) -> dict[str, Any]:
+def build_trending(conn: Connection, settings: Settings, window: str, limit: int = PAGE_SIZE) -> dict[str, Any]:
     """Most upvoted papers of the last day/week/month, counted back from the newest listed day."""
     if window not in WINDOWS:
         raise InvalidInput(f"window: expected one of {', '.join(WINDOWS)}, got {window[:40]!r}")

@@ -81,16 +81,12 @@ def _suggestion(conn: Connection, q: str) -> dict[str, str] | None:
     return {"id": row["id"], "title": row["title"], "url": paper_path(row["id"])} if row else None
 
 
-def _run(
-    search: Any | None, conn: Connection, query: SearchQuery
-) -> tuple[int, list[tuple[str, float]], bool]:
+def _run(search: Any | None, conn: Connection, query: SearchQuery) -> tuple[int, list[tuple[str, float]], bool]:
     """(total, [(id, score)], degraded) from the search service, or a title match without one."""
     offset = (query.page - 1) * query.limit
     if search is not None:
         try:
-            page = search.search(
-                query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit
-            )
+            page = search.search(query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit)
             return page.total, [(hit.id, hit.score) for hit in page.hits], False
         except NotFound as error:  # no index built yet
             log.warning("web.search_degraded", extra={"reason": str(error)})
@@ -101,9 +97,7 @@ def _run(
     return total, [(pid, 0.0) for pid in ids], True
 
 
-def build_search(
-    conn: Connection, settings: Settings, search: Any | None, query: SearchQuery
-) -> dict[str, Any]:
+def build_search(conn: Connection, settings: Settings, search: Any | None, query: SearchQuery) -> dict[str, Any]:
     query.check()
     result: dict[str, Any] = {
         "query": query.q,
@@ -121,7 +115,5 @@ def build_search(
     rows = feeds.rows_by_id(conn, [pid for pid, _ in hits])
     papers = [{**paper_dict(rows[pid], settings), "score": score} for pid, score in hits if pid in rows]
     result.update(total=total, papers=papers, degraded=degraded)
-    result.update(
-        pages=max(1, min(MAX_PAGE, -(-total // query.limit))), suggestion=_suggestion(conn, query.q)
-    )
+    result.update(pages=max(1, min(MAX_PAGE, -(-total // query.limit))), suggestion=_suggestion(conn, query.q))
     return result

@@ -23,11 +23,9 @@ def _ctx(request: Request) -> tuple[Any, Any]:
 
 
 @router.get("/daily_papers", name="api.daily_papers", responses=JSON_DOC)
-def daily_papers(
+async def daily_papers(
     request: Request,
-    day: str | None = Query(
-        None, alias="date", description="YYYY-MM-DD; default: the latest day with papers"
-    ),
+    day: str | None = Query(None, alias="date", description="YYYY-MM-DD; default: the latest day with papers"),
     week: str | None = Query(None, description="ISO week, YYYY-Www"),
     month: str | None = Query(None, description="YYYY-MM"),
     cat: str | None = Query(None, description="only papers in this category"),
@@ -36,11 +34,9 @@ def daily_papers(
     sort: str = Query("trending", description="trending | publishedAt"),
 ) -> Response:
     """Papers of a day, week or month: an array of {paper, publishedAt, title, summary, numComments}."""
-    query = DailyQuery(
-        day=day, week=week, month=month, category=cat or None, page=p + 1, limit=limit, sort=sort
-    )
+    query = DailyQuery(day=day, week=week, month=month, category=cat or None, page=p + 1, limit=limit, sort=sort)
     settings, _ = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("daily", query),
         "json",
@@ -50,14 +46,14 @@ def daily_papers(
 
 
 @router.get("/trending", name="api.trending", responses=JSON_DOC)
-def trending(
+async def trending(
     request: Request,
     window: str = Query("week", description="day | week | month"),
     limit: int = Query(50, description="1..100"),
 ) -> Response:
     """The most upvoted papers of the window, counted back from the newest listed day."""
     settings, _ = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("trending", window, limit),
         "json",
@@ -67,11 +63,11 @@ def trending(
 
 
 @router.get("/new", name="api.new", responses=JSON_DOC)
-def new(request: Request, cat: str | None = None, p: int = Query(1, description="page, from 1")) -> Response:
+async def new(request: Request, cat: str | None = None, p: int = Query(1, description="page, from 1")) -> Response:
     """Newest announcements, optionally of one category."""
     settings, _ = _ctx(request)
     category = cat or None
-    return respond(
+    return await respond(
         request,
         ("new", category, p),
         "json",
@@ -81,7 +77,7 @@ def new(request: Request, cat: str | None = None, p: int = Query(1, description=
 
 
 @router.get("/papers/search", name="api.papers.search", responses=JSON_DOC)
-def search(
+async def search(
     request: Request,
     q: str = Query("", description='query; supports author:, cat:, after:, before:, "phrases"'),
     limit: int = Query(20, description="1..100"),
@@ -92,7 +88,7 @@ def search(
     """Search results as daily-papers items, each with a `score`."""
     query = SearchQuery(q=q, sort=sort, mode=mode, page=p, limit=limit)
     settings, search_service = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("search", query),
         "json",
@@ -102,29 +98,27 @@ def search(
 
 
 @router.get("/papers", name="api.papers.list", responses=JSON_DOC)
-def papers(
+async def papers(
     request: Request,
     cursor: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(100, description="1..100"),
 ) -> Response:
     """Every paper, in the order it was last added or changed; a resumable change feed."""
     settings, _ = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("changes", cursor, limit),
         "json",
         lambda conn: build_changes(conn, settings, cursor, limit),
-        render_json(
-            lambda data: {"papers": [hf_paper(p) for p in data["papers"]], "next_cursor": data["next_cursor"]}
-        ),
+        render_json(lambda data: {"papers": [hf_paper(p) for p in data["papers"]], "next_cursor": data["next_cursor"]}),
     )
 
 
 @router.get("/papers/{paper_id:path}/similar", name="api.papers.similar", responses=JSON_DOC)
-def similar(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> Response:
+async def similar(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> Response:
     """Papers similar to this one: [{id, title, score, url, shared_terms}]."""
     _, search_service = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("similar", paper_id, limit),
         "json",
@@ -134,10 +128,10 @@ def similar(request: Request, paper_id: str, limit: int = Query(10, description=
 
 
 @router.get("/papers/{paper_id:path}", name="api.papers.detail", responses=JSON_DOC)
-def detail(request: Request, paper_id: str) -> Response:
+async def detail(request: Request, paper_id: str) -> Response:
     """One paper (Hugging Face's /api/papers/{id} shape plus versions, comment, DOI)."""
     settings, search_service = _ctx(request)
-    return respond(
+    return await respond(
         request,
         ("paper", paper_id),
         "json",

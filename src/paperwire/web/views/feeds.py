@@ -20,7 +20,7 @@ router = APIRouter(include_in_schema=False)
 FORMATS = ("rss", "atom")
 
 
-def _feed(
+async def _feed(
     request: Request, fmt: str, key: Any, build: Callable[..., Any], meta: Callable[[Any], FeedMeta]
 ) -> Response:
     base_url = request.app.state.settings.base_url
@@ -28,26 +28,24 @@ def _feed(
     def render(request: Request, data: dict[str, Any]) -> Body:
         return Body(render_feed(fmt, meta(data), data["papers"], base_url), MEDIA_TYPES[fmt])
 
-    return respond(request, key, fmt, build, render)
+    return await respond(request, key, fmt, build, render)
 
 
 def _meta(request: Request, title: str, page: str, description: str) -> FeedMeta:
     base = request.app.state.settings.base_url
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return FeedMeta(
-        title=f"{title} · paperwire", page_url=base + page, self_url=self_url, description=description
-    )
+    return FeedMeta(title=f"{title} · paperwire", page_url=base + page, self_url=self_url, description=description)
 
 
 @router.get("/feeds/daily.{fmt}", name="feeds.daily")
-def daily(
+async def daily(
     request: Request, fmt: str, day: str | None = Query(None, alias="date"), cat: str | None = None
 ) -> Response:
     _check(fmt)
     settings = request.app.state.settings
     query = DailyQuery(day=day, category=cat or None)
     page = "/" + (f"?{urlencode({'date': day})}" if day else "")
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("daily", query),
@@ -62,10 +60,10 @@ def daily(
 
 
 @router.get("/feeds/trending.{fmt}", name="feeds.trending")
-def trending(request: Request, fmt: str, window: str = "week") -> Response:
+async def trending(request: Request, fmt: str, window: str = "week") -> Response:
     _check(fmt)
     settings = request.app.state.settings
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("trending", window, 50),
@@ -77,11 +75,11 @@ def trending(request: Request, fmt: str, window: str = "week") -> Response:
 
 
 @router.get("/feeds/new.{fmt}", name="feeds.new")
-def new(request: Request, fmt: str, cat: str | None = None) -> Response:
+async def new(request: Request, fmt: str, cat: str | None = None) -> Response:
     _check(fmt)
     settings, category = request.app.state.settings, cat or None
     page = "/new" + (f"?{urlencode({'cat': category})}" if category else "")
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("new", category, 1),
@@ -91,11 +89,11 @@ def new(request: Request, fmt: str, cat: str | None = None) -> Response:
 
 
 @router.get("/feeds/search.{fmt}", name="feeds.search")
-def search(request: Request, fmt: str, q: str = "") -> Response:
+async def search(request: Request, fmt: str, q: str = "") -> Response:
     _check(fmt)
     settings, service = request.app.state.settings, request.app.state.services.search
     query = SearchQuery(q=q, sort="date", limit=50)
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("search", query),
@@ -106,9 +104,9 @@ def search(request: Request, fmt: str, q: str = "") -> Response:
     )
 
 
-def category(request: Request, fmt: str, category: str) -> Response:
+async def category(request: Request, fmt: str, category: str) -> Response:
     settings = request.app.state.settings
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("category", category, 1),
@@ -119,9 +117,9 @@ def category(request: Request, fmt: str, category: str) -> Response:
     )
 
 
-def author(request: Request, fmt: str, name: str) -> Response:
+async def author(request: Request, fmt: str, name: str) -> Response:
     settings = request.app.state.settings
-    return _feed(
+    return await _feed(
         request,
         fmt,
         ("author", name, 1),
@@ -144,13 +142,13 @@ def _fixed(handler: Callable[..., Response], fmt: str) -> Callable[..., Response
     """An endpoint for one format, so '/categories/{category}.atom' needs no format parameter."""
     if handler is category:
 
-        def by_category(request: Request, category: str) -> Response:
-            return handler(request, fmt, category)
+        async def by_category(request: Request, category: str) -> Response:
+            return await handler(request, fmt, category)
 
         return by_category
 
-    def by_author(request: Request, name: str) -> Response:
-        return handler(request, fmt, name)
+    async def by_author(request: Request, name: str) -> Response:
+        return await handler(request, fmt, name)
 
     return by_author
 

@@ -13,9 +13,9 @@ router = APIRouter()
 
 
 @router.get("/authors/{name:path}", name="pages.author", include_in_schema=False)
-def author(request: Request, name: str, p: int = 1) -> Response:
+async def author(request: Request, name: str, p: int = 1) -> Response:
     settings = request.app.state.settings
-    return respond(
+    return await respond(
         request,
         ("author", name, p),
         "html",
@@ -25,10 +25,10 @@ def author(request: Request, name: str, p: int = 1) -> Response:
 
 
 @router.get("/api/authors/{name:path}", name="api.authors.detail", tags=["papers"])
-def author_json(request: Request, name: str, p: int = 1) -> Response:
+async def author_json(request: Request, name: str, p: int = 1) -> Response:
     """An author's papers, newest first: {name, total, page, has_next, papers: [daily-papers items]}."""
     settings = request.app.state.settings
-    return respond(
+    return await respond(
         request,
         ("author", name, p),
         "json",
@@ -38,9 +38,9 @@ def author_json(request: Request, name: str, p: int = 1) -> Response:
 
 
 @router.get("/categories/{category}", name="pages.category", include_in_schema=False)
-def category(request: Request, category: str, p: int = 1) -> Response:
+async def category(request: Request, category: str, p: int = 1) -> Response:
     settings = request.app.state.settings
-    return respond(
+    return await respond(
         request,
         ("category", category, p),
         "html",
@@ -50,10 +50,10 @@ def category(request: Request, category: str, p: int = 1) -> Response:
 
 
 @router.get("/api/categories/{category}", name="api.categories.detail", tags=["papers"])
-def category_json(request: Request, category: str, p: int = 1) -> Response:
+async def category_json(request: Request, category: str, p: int = 1) -> Response:
     """A category's papers, newest first: {info, page, has_next, papers: [daily-papers items]}."""
     settings = request.app.state.settings
-    return respond(
+    return await respond(
         request,
         ("category", category, p),
         "json",

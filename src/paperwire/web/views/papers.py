@@ -33,12 +33,12 @@ def daily_query(
 
 
 @router.get("/", name="papers.home")
-def home(request: Request, cat: str | None = None, p: int = 1) -> Response:
-    return daily(request, None, None, None, cat, p)
+async def home(request: Request, cat: str | None = None, p: int = 1) -> Response:
+    return await daily(request, None, None, None, cat, p)
 
 
 @router.get("/papers", name="papers.daily")
-def daily(
+async def daily(
     request: Request,
     day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
     week: str | None = Query(None, description="YYYY-Www"),
@@ -48,7 +48,7 @@ def daily(
 ) -> Response:
     query = daily_query(day, week, month, cat, p)
     settings = _settings(request)
-    return respond(
+    return await respond(
         request,
         ("daily", query),
         "html",
@@ -58,9 +58,9 @@ def daily(
 
 
 @router.get("/trending", name="papers.trending")
-def trending(request: Request, window: str = "week") -> Response:
+async def trending(request: Request, window: str = "week") -> Response:
     settings = _settings(request)
-    return respond(
+    return await respond(
         request,
         ("trending", window, 50),
         "html",
@@ -70,10 +70,10 @@ def trending(request: Request, window: str = "week") -> Response:
 
 
 @router.get("/new", name="papers.new")
-def new(request: Request, cat: str | None = None, p: int = 1) -> Response:
+async def new(request: Request, cat: str | None = None, p: int = 1) -> Response:
     settings = _settings(request)
     category = cat or None
-    return respond(
+    return await respond(
         request,
         ("new", category, p),
         "html",
@@ -82,22 +82,22 @@ def new(request: Request, cat: str | None = None, p: int = 1) -> Response:
     )
 
 
-def _paper(request: Request, paper_id: str, kind: str, render: Any) -> Response:
+async def _paper(request: Request, paper_id: str, kind: str, render: Any) -> Response:
     settings, search = _settings(request), request.app.state.services.search
-    return respond(
+    return await respond(
         request, ("paper", paper_id), kind, lambda conn: build_paper(conn, settings, search, paper_id), render
     )
 
 
 @router.get("/papers/{paper_id:path}.md", name="papers.markdown")
-def markdown(request: Request, paper_id: str) -> Response:
+async def markdown(request: Request, paper_id: str) -> Response:
     def render(request: Request, data: dict[str, Any]) -> Body:
         text = paper_markdown(data["paper"], _settings(request).base_url)
         return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
 
-    return _paper(request, paper_id, "md", render)
+    return await _paper(request, paper_id, "md", render)
 
 
 @router.get("/papers/{paper_id:path}", name="papers.detail")
-def detail(request: Request, paper_id: str) -> Response:
-    return _paper(request, paper_id, "html", render_html("papers/detail.html"))
+async def detail(request: Request, paper_id: str) -> Response:
+    return await _paper(request, paper_id, "html", render_html("papers/detail.html"))

@@ -37,7 +37,7 @@ def search_query(
 
 
 @router.get("/search", name="search.results")
-def results(
+async def results(
     request: Request,
     q: str = "",
     cat: list[str] = CATEGORIES,
@@ -49,7 +49,7 @@ def results(
 ) -> Response:
     query = search_query(q, cat, date_from, date_to, author, sort, p)
     settings, search = request.app.state.settings, request.app.state.services.search
-    return respond(
+    return await respond(
         request,
         ("search", query),
         "html",
