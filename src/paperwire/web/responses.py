@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,9 @@ Build = Callable[[Connection], Any]
 Render = Callable[[Request, Any], "Body"]
 
 JSON_TYPE = "application/json"
+# Writers should bump a counter (storage.db.next_seq) so pages change at once; any change that does
+# not is still picked up within this many seconds.
+MAX_STALE_S = 30
 HTML_TYPE = "text/html; charset=utf-8"
 
 
@@ -35,6 +39,12 @@ HTML_TYPE = "text/html; charset=utf-8"
 class Body:
     content: bytes
     media_type: str
+
+
+def _with_epoch(version: DataVersion) -> DataVersion:
+    """Bound staleness for writers that change rows without bumping seq or a counter."""
+    epoch = int(time.time() // MAX_STALE_S)
+    return DataVersion(f"{version.token}.{epoch}", version.last_modified)
 
 
 def make_etag(version: DataVersion, request: Request, kind: str) -> str:
@@ -73,7 +83,7 @@ async def respond(request: Request, key: Hashable, kind: str, build: Build, rend
     services = request.app.state.services
     anonymous = "cookie" not in request.headers
     with read_only(services.engine) as conn:
-        version = data_version(conn)
+        version = _with_epoch(data_version(conn))
     etag = make_etag(version, request, kind)
     headers = _headers(etag, version)
     if is_fresh(request, etag, version.last_modified):
