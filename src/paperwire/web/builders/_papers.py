@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import quote
 
 from paperwire.config import Settings
+from paperwire.domain.ranking import TrendingWeights, trending_score
 from paperwire.storage.papers import split_authors
 
 SNIPPET_CHARS = 280
+WEIGHTS = TrendingWeights()
 
 
 def paper_path(paper_id: str) -> str:
@@ -63,14 +64,6 @@ def paper_dict(row: dict[str, Any], settings: Settings, comments: int = 0) -> di
     }
 
 
-def _load_trending() -> Callable[..., float] | None:
-    try:
-        module = importlib.import_module("paperwire.domain.ranking")
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, "trending_score", None)
-
-
 def _age_hours(row: dict[str, Any], now: datetime) -> float:
     day = row.get("submitted_on") or row.get("announced")
     if day is None:
@@ -78,24 +71,18 @@ def _age_hours(row: dict[str, Any], now: datetime) -> float:
     return max(0.0, (now - datetime.combine(day, time(), tzinfo=UTC)).total_seconds() / 3600)
 
 
-def trending_value(row: dict[str, Any], now: datetime, score: Callable[..., float] | None) -> float:
-    """ranking.trending_score(votes, age_hours) when the ranking module is installed, else upvotes."""
-    if score is None:
-        return float(row["upvotes"])
-    try:
-        return float(score(row["upvotes"], _age_hours(row, now)))
-    except TypeError:  # a different signature than expected: fall back rather than fail the page
-        return float(row["upvotes"])
+def trending_value(row: dict[str, Any], now: datetime) -> float:
+    """The domain trending score (gravity decay since the paper joined a daily list)."""
+    return trending_score(row["upvotes"], row.get("num_comments", 0), _age_hours(row, now), WEIGHTS)
 
 
 def order_by_votes(rows: Sequence[dict[str, Any]], now: datetime | None = None) -> list[dict[str, Any]]:
-    """Upvotes, then trending score, then newest announcement, then id: a stable, total order."""
+    """Upvotes, then trending score (newer wins among equal votes), then newest day, then id."""
     now = now or datetime.now(UTC)
-    score = _load_trending()
 
     def key(row: dict[str, Any]) -> tuple[Any, ...]:
         day = row.get("submitted_on") or row.get("announced") or date.min
-        return (-row["upvotes"], -trending_value(row, now, score), -day.toordinal(), _reverse(row["id"]))
+        return (-row["upvotes"], -trending_value(row, now), -day.toordinal(), _reverse(row["id"]))
 
     return sorted(rows, key=key)
 
