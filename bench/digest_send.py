@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import resource
 import shutil
@@ -83,7 +84,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run(count: int) -> dict[str, object]:
+def run(count: int, sink_args: list[str]) -> dict[str, object]:
     SCRATCH.mkdir(exist_ok=True)
     papers_db = SCRATCH / "papers.db"
     if not papers_db.exists():
@@ -96,8 +97,8 @@ def run(count: int) -> dict[str, object]:
             "SELECT authors_text FROM papers WHERE announced >= '2026-06-25' LIMIT 2000")]  # fmt: skip
     add_subscribers(engine, count, [a.split("; ")[0] for a in authors if a])
     port = free_port()
-    sink = subprocess.Popen([sys.executable, str(Path(__file__).with_name("digest_smtp_sink.py")), str(port)],
-                            stdout=subprocess.PIPE)  # fmt: skip
+    sink = subprocess.Popen([sys.executable, str(Path(__file__).with_name("digest_smtp_sink.py")), str(port),
+                             *sink_args], stdout=subprocess.PIPE)  # fmt: skip
     assert sink.stdout is not None and sink.stdout.readline().strip() == b"ready"
     settings = load_settings({}, database_url=f"sqlite:///{db}", mail_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}",
                              digest_rate_per_minute=0, base_url="https://papers.example", digest_batch_size=200)  # fmt: skip
@@ -105,25 +106,31 @@ def run(count: int) -> dict[str, object]:
     service = DigestService(engine, settings, SMTPMailer(settings.smtp_url),
                             clock=lambda: start + timedelta(seconds=time.monotonic() - origin))  # fmt: skip
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         prepared = service.prepare(DAY)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         [report] = service.send(DAY, prepare=False)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
     finally:
         sink.terminate()
+        sink.wait()
+    sink_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"subscribers": count, "prepare_s": round(t1 - t0, 2), "send_s": round(t2 - t1, 2),
-            "total_s": round(t2 - t0, 2), "sent": report.sent, "skipped": prepared.skipped, "pool": prepared.pool_size,
-            "distinct_searches": prepared.distinct_searches, "peak_rss_mib": round(rss_mib, 1)}  # fmt: skip
+            "total_s": round(t2 - t0, 2), "prepare_cpu_s": round(c1 - c0, 2), "send_cpu_s": round(c2 - c1, 2),
+            "sink_cpu_s": round(sink_usage.ru_utime + sink_usage.ru_stime, 2), "sent": report.sent,
+            "skipped": prepared.skipped, "pool": prepared.pool_size, "distinct_searches": prepared.distinct_searches,
+            "peak_rss_mib": round(rss_mib, 1), "load_avg": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int)
+    parser.add_argument("--no-pipelining", action="store_true", help="the sink does not advertise PIPELINING")
     args = parser.parse_args()
+    sink_args = ["--no-pipelining"] if args.no_pipelining else []
     if args.subscribers:
-        print(json.dumps(run(args.subscribers)))
+        print(json.dumps(run(args.subscribers, sink_args)))
     else:
         for n in (2000, 5000, 10000):
-            subprocess.run([sys.executable, __file__, "--subscribers", str(n)], check=True)
+            subprocess.run([sys.executable, __file__, "--subscribers", str(n), *sink_args], check=True)

@@ -1,9 +1,11 @@
 """The sender against a real SMTP server that misbehaves: 4xx then 250, 550, dropped connection, rate limit,
-error threshold, expired editions, hostile titles."""
+error threshold, expired editions, hostile titles. Every test runs twice: with a server that advertises
+PIPELINING (MAIL, RCPT and DATA in one write) and with one that does not (smtplib's one command at a time)."""
 
 from __future__ import annotations
 
 import dataclasses
+import smtplib
 import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,6 +24,19 @@ from tests.smtpserver import RecordingHandler, smtp_server
 
 TUESDAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 14, tzinfo=UTC)
+
+
+async def _advertise_pipelining(self: Any, server: Any, session: Any, envelope: Any, hostname: str,
+                                responses: list[str]) -> list[str]:  # fmt: skip
+    session.host_name = hostname
+    return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
+@pytest.fixture(autouse=True, params=[True, False], ids=["pipelining", "no-pipelining"])
+def pipelining(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    if request.param:
+        monkeypatch.setattr(RecordingHandler, "handle_EHLO", _advertise_pipelining, raising=False)
+    return bool(request.param)
 
 
 def populate(engine: Engine, settings: Settings, count: int, **paper: Any) -> list[str]:
@@ -137,3 +152,25 @@ def test_hostile_titles_render_inert(engine: Engine, settings: Settings, title: 
     assert not [a for tag in soup.find_all(True) for a in tag.attrs if a.startswith("on")]
     assert not [a for a in soup.find_all("a") if a["href"].startswith("javascript")]
     assert title in soup.get_text()
+
+
+def test_pipelining_halves_the_writes_per_message(
+    engine: Engine, settings: Settings, pipelining: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emails = populate(engine, settings, 3)
+    writes: list[bytes] = []
+    original = smtplib.SMTP.send
+
+    def send(self: smtplib.SMTP, data: str | bytes) -> None:
+        writes.append(data if isinstance(data, bytes) else data.encode())
+        original(self, data)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", send)
+    with smtp_server() as (url, handler):
+        [report] = sender(engine, settings, url).send()
+    assert sorted(recipients(handler)) == emails and report.sent == 3
+    commands = [w for w in writes if w[:4].upper() in (b"MAIL", b"RCPT", b"DATA")]
+    if pipelining:
+        assert len(commands) == 3 and all(w.count(b"\r\n") == 3 for w in commands)  # MAIL + RCPT + DATA together
+    else:
+        assert len(commands) == 9

@@ -5,13 +5,16 @@ The choice is stored in the ledger row (`items`), so a resend renders the very s
 
 from __future__ import annotations
 
+import binascii
+import random
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from email import message_from_bytes
 from email.header import Header
 from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import formatdate
 from typing import Any
 
@@ -105,18 +108,32 @@ def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -
 
 
 def render_sections(
-    settings: Settings, items: Sequence[Mapping[str, str]], papers: Mapping[str, Candidate | Mapping[str, Any]]
-) -> list[dict[str, Any]]:
+    settings: Settings, items: Sequence[Mapping[str, str]], papers: Mapping[str, Candidate | Mapping[str, Any]],
+    cache: dict[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Template context of each section; `cache` (paper id -> rendered paper) spares re-rendering a paper
+    that several messages of a batch share."""
+    cache = {} if cache is None else cache
     grouped: dict[str, list[dict[str, Any]]] = {}
     for item in items:
-        if item["id"] in papers:
-            grouped.setdefault(item["section"], []).append(_paper(settings, papers[item["id"]], item["why"]))
-    return [{"title": SECTION_TITLES[name], "papers": grouped[name]} for name in SECTION_TITLES if name in grouped]
+        if (pid := item["id"]) in papers:
+            if pid not in cache:
+                cache[pid] = _paper(settings, papers[pid], "")
+            grouped.setdefault(item["section"], []).append(_Context(cache[pid], why=item["why"]))
+    return [_Context(title=SECTION_TITLES[name], papers=grouped[name]) for name in SECTION_TITLES if name in grouped]
 
 
 def build_message(
     settings: Settings, subscriber: Subscriber, day: date, sections: list[dict[str, Any]], message_id: str
 ) -> Message:
+    """The digest as a Message object (previews); the sender uses `build_raw` and never parses it."""
+    return message_from_bytes(build_raw(settings, subscriber, day, sections, message_id))
+
+
+def build_raw(
+    settings: Settings, subscriber: Subscriber, day: date, sections: list[dict[str, Any]], message_id: str
+) -> bytes:
+    """The digest as the exact bytes handed to SMTP (CRLF line ends)."""
     unsubscribe = links.unsubscribe_url(settings, subscriber)
     headers = {
         "List-Id": links.list_id(settings),
@@ -133,16 +150,46 @@ def build_message(
     return fast_message(headers, text, html)
 
 
-def fast_message(headers: Mapping[str, str], text: str, html: str) -> Message:
-    """multipart/alternative (plain first, then HTML) with the compat32 classes: several times faster to build
-    and flatten than EmailMessage, which matters at 10k messages per edition. Bodies are base64 UTF-8."""
-    message = MIMEMultipart("alternative")
-    message["Date"] = formatdate(usegmt=True)
-    for name, value in headers.items():
-        message[name] = value if value.isascii() else Header(value, "utf-8").encode()
-    message.attach(MIMEText(text, "plain", "utf-8"))
-    message.attach(MIMEText(html, "html", "utf-8"))
-    return message
+_PART = "Content-Type: text/{}; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+
+
+def _base64_lines(text: str) -> bytes:
+    """Like email.base64mime.body_encode (76-character lines), with CRLF."""
+    encoded = binascii.b2a_base64(text.encode("utf-8"), newline=False)
+    return b"".join(encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76))
+
+
+def _header(name: str, value: str) -> bytes:
+    """Folded exactly as the compat32 generator folds it (non-ASCII values as RFC 2047 UTF-8)."""
+    if len(name) + len(value) <= 76 and value.isascii() and value.isprintable() and "  " not in value:
+        return f"{name}: {value}\r\n".encode()  # what compat32 writes for a short single-line value
+    if not value.isascii():
+        value = Header(value, "utf-8").encode()
+    return compat32.fold_binary(name, value).replace(b"\n", b"\r\n")
+
+
+class _Context(dict[str, Any]):
+    """A dict whose keys are also attributes: Jinja's `paper.title` finds them without an AttributeError."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def fast_message(headers: Mapping[str, str], text: str, html: str) -> bytes:
+    """multipart/alternative (plain first, then HTML), base64 UTF-8 bodies: the bytes the compat32
+    MIMEMultipart/MIMEText generator writes (same headers, order and folding), built directly, which is
+    several times faster at 10k messages per edition. The boundary cannot occur in base64 text."""
+    boundary = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="  # noqa: S311 - a MIME boundary
+    head = [_header("Content-Type", f'multipart/alternative; boundary="{boundary}"'), b"MIME-Version: 1.0\r\n",
+            _header("Date", formatdate(usegmt=True))]  # fmt: skip
+    head += [_header(name, value) for name, value in headers.items()]
+    delimiter = f"\r\n--{boundary}\r\n".encode()
+    parts = (_PART.format("plain").encode(), _base64_lines(text), delimiter, _PART.format("html").encode(),
+             _base64_lines(html), f"\r\n--{boundary}--\r\n".encode())  # fmt: skip
+    return b"".join((*head, delimiter, *parts))
 
 
 def body_of(message: Message, subtype: str) -> str:

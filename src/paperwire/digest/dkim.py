@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email.message import Message
 from functools import cache
 from pathlib import Path
 
@@ -27,14 +26,12 @@ def _key(path: str) -> bytes:
         raise InvalidInput(f"PAPERWIRE_DKIM_PRIVATE_KEY_PATH: {error}") from error
 
 
-def sign(settings: Settings, message: Message) -> Message:
-    """Adds a DKIM-Signature header (relaxed/relaxed, rsa-sha256) when DKIM is configured."""
+def sign(settings: Settings, raw: bytes) -> bytes:
+    """Prepends a DKIM-Signature header (relaxed/relaxed, rsa-sha256) to the exact bytes that go to SMTP,
+    when DKIM is configured."""
     if not is_enabled(settings):
-        return message
-    data = message.as_bytes()
-    signature = dkim.sign(data, settings.dkim_selector.encode(), settings.dkim_domain.encode(),
-                          _key(settings.dkim_private_key_path), include_headers=list(SIGNED_HEADERS),
-                          canonicalize=(b"relaxed", b"relaxed"))  # fmt: skip
-    name, _, value = signature.decode().partition(":")
-    message[name] = " ".join(value.split())  # unfolded; relaxed canonicalisation ignores folding
-    return message
+        return raw
+    signature: bytes = dkim.sign(raw, settings.dkim_selector.encode(), settings.dkim_domain.encode(),
+                                 _key(settings.dkim_private_key_path), include_headers=list(SIGNED_HEADERS),
+                                 canonicalize=(b"relaxed", b"relaxed"), linesep=b"\r\n")  # fmt: skip
+    return signature + raw

@@ -1,27 +1,35 @@
 """The sender: claims ledger rows in batches and sends them over one reused SMTP connection.
 
-Per message: mark 'sending' (commit) -> DATA -> mark 'sent' (commit). A crash between DATA and the second
+Per message: mark 'sending' (commit) -> DATA -> mark 'sent' (commit). A crash between DATA and the 'sent'
 commit leaves 'sending', which the next sender resends once with the same Message-ID and reports.
+
+One commit per message, not two: the 'sent' mark of a message is written in the next transaction the sender
+opens, normally the one that marks the next message 'sending' right before its DATA. A batch's messages are
+composed before its first DATA, so nothing but that commit lies between a DATA reply and the 'sent' mark (the
+ambiguous window is no wider than with a commit of its own). Before a rate-limit sleep, and when the loop
+ends, pending marks are committed on their own.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from paperwire.config import Settings
 from paperwire.digest import dkim
 from paperwire.digest.batch import BatchData, load_batch
-from paperwire.digest.compose import build_message, render_sections
+from paperwire.digest.compose import build_raw, render_sections
 from paperwire.digest.report import SendReport
 from paperwire.digest.throttle import RateLimiter, crash_points
 from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError
+from paperwire.mail.backends import MailSession
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import leases
 from paperwire.storage.digest_ledger import Edition, SendRow
@@ -40,12 +48,13 @@ class _Connection:
     """One SMTP session, reopened after the server drops it."""
 
     def __init__(self, mailer: Mailer) -> None:
-        self.mailer, self.stack, self.session = mailer, ExitStack(), None
+        self.mailer, self.stack = mailer, ExitStack()
+        self.session: MailSession | None = None
 
-    def send(self, message: Any) -> None:
+    def send(self, sender: str, recipient: str, data: bytes) -> None:
         if self.session is None:
             self.session = self.stack.enter_context(self.mailer.session())
-        self.session.send(message)
+        self.session.send_raw(sender, recipient, data)
 
     def reset(self) -> None:
         try:
@@ -61,6 +70,32 @@ class Sender:
         self.engine, self.settings, self.mailer, self.clock, self.only = engine, settings, mailer, clock, only
         self.holder = leases.make_holder()
         self.crash = crash_points(settings)
+        self.envelope_from = parseaddr(settings.mail_from)[1] or settings.mail_from
+        self.unsaved: list[tuple[SendRow, datetime]] = []  # delivered, 'sent' not committed yet
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A transaction that also commits the pending 'sent' marks."""
+        marks = len(self.unsaved)
+        with self.engine.begin() as conn:
+            for row, at in self.unsaved:
+                ledger.mark_sent(conn, row, at)
+            yield conn
+        del self.unsaved[:marks]
+        if marks:
+            self.crash.reach("after_commit")
+
+    def _flush(self) -> None:
+        if self.unsaved:
+            with self._transaction():
+                pass
+
+    def _flush_quietly(self) -> None:
+        """On the way out after an error; rows left 'sending' are resent once by the next sender, and reported."""
+        try:
+            self._flush()
+        except Exception:
+            log.exception("digest.sent_marks_not_saved", extra={"rows": [row.id for row, _ in self.unsaved]})
 
     def is_expired(self, edition: Edition) -> bool:
         start = datetime(edition.day.year, edition.day.month, edition.day.day, tzinfo=UTC)
@@ -96,18 +131,35 @@ class Sender:
                     self._finish_or_wait(edition, report)
                     continue
                 self.crash.reach("after_claim")
-                batch = load_batch(self.engine, rows)
-                for row in rows:
-                    if report.status == "sending":
-                        self._send_one(row, batch, connection, limiter, report)
-                    else:
+                for row, message in self._compose(rows, load_batch(self.engine, rows)):
+                    if report.status != "sending":
                         self._release(row)
+                    elif message is None:
+                        self._set(row, status="skipped", last_error="not active at send time")
+                        report.skipped += 1
+                    else:
+                        self._send_one(row, message, connection, limiter, report)
                 self._check_threshold(edition, report)
         finally:
             connection.reset()
+            self._flush_quietly()
+
+    def _compose(self, rows: list[SendRow], batch: BatchData) -> list[tuple[SendRow, tuple[str, bytes] | None]]:
+        """(recipient, wire bytes) of each row's message; None for a subscriber no longer active."""
+        composed: list[tuple[SendRow, tuple[str, bytes] | None]] = []
+        rendered: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            subscriber = batch.subscribers.get(row.subscriber_id)
+            if subscriber is None or subscriber.status != "active" or subscriber.paused:
+                composed.append((row, None))
+                continue
+            sections = render_sections(self.settings, row.items, batch.papers, rendered)
+            raw = build_raw(self.settings, subscriber, batch.day, sections, row.message_id)
+            composed.append((row, (subscriber.email, dkim.sign(self.settings, raw))))
+        return composed
 
     def _claim(self, edition: Edition) -> list[SendRow]:
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             now = self.clock()
             if not leases.acquire(conn, LEASE, self.holder, now, self.settings.digest_claim_timeout_s):
                 raise RuntimeError("digest sender lease lost")
@@ -117,7 +169,7 @@ class Sender:
         if self.only is not None:
             report.status = "done"
             return
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             counts = ledger.status_counts(conn, edition.id)
             retry_at = ledger.next_retry_at(conn, edition.id)
             report.resent_ambiguous = ledger.resent_count(conn, edition.id)
@@ -131,34 +183,27 @@ class Sender:
             return
         time.sleep(max(wait, 0.0) + 0.01)
 
-    def _send_one(self, row: SendRow, batch: BatchData, connection: _Connection, limiter: RateLimiter,
+    def _send_one(self, row: SendRow, message: tuple[str, bytes], connection: _Connection, limiter: RateLimiter,
                   report: SendReport) -> None:  # fmt: skip
-        subscriber = batch.subscribers.get(row.subscriber_id)
-        if subscriber is None or subscriber.status != "active" or subscriber.paused:
-            self._set(row, status="skipped", last_error="not active at send time")
-            report.skipped += 1
-            return
-        sections = render_sections(self.settings, row.items, batch.papers)
-        message = dkim.sign(self.settings, build_message(self.settings, subscriber, batch.day, sections, row.message_id))
+        if limiter.interval:
+            self._flush()  # never leave a delivered message unmarked through a sleep
         limiter.wait()
         self._set(row, status="sending", claimed_at=self.clock())
         self.crash.reach("before_data")
         report.attempts += 1
         try:
-            connection.send(message)
+            connection.send(self.envelope_from, *message)
         except MailPermanentError as error:
             self._bounce(row, str(error), report)
         except MailTemporaryError as error:
             self._retry(row, error, connection, report)
         else:
             self.crash.reach("after_data_before_commit")
-            with self.engine.begin() as conn:
-                ledger.mark_sent(conn, row, self.clock())
+            self.unsaved.append((row, self.clock()))
             report.sent += 1
-            self.crash.reach("after_commit")
 
     def _bounce(self, row: SendRow, reason: str, report: SendReport) -> None:
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             ledger.set_row(conn, row.id, status="bounced", attempts=row.attempts + 1, last_error=reason[:500])
             ledger.suppress(conn, row.subscriber_id, reason)
         report.bounced += 1
@@ -182,7 +227,7 @@ class Sender:
         self._set(row, status="pending")
 
     def _set(self, row: SendRow, **values: Any) -> None:
-        with self.engine.begin() as conn:
+        with self._transaction() as conn:
             ledger.set_row(conn, row.id, **values)
 
     def _check_threshold(self, edition: Edition, report: SendReport) -> None:
@@ -191,7 +236,7 @@ class Sender:
             return
         if errors / report.attempts > self.settings.digest_pause_error_ratio:
             note = f"paused: {errors} errors in {report.attempts} attempts"
-            with self.engine.begin() as conn:
+            with self._transaction() as conn:
                 ledger.set_edition(conn, edition.id, status="paused", note=note)
             report.status = "paused"
             log.error("digest.edition_paused", extra={"edition": edition.id, "errors": errors})
