@@ -79,6 +79,7 @@ class Settings:
     digest_confirm_max_age_hours: int = 72  # confirmation links expire
     digest_confirm_resend_interval_s: int = 600  # at most one confirmation e-mail per address per interval
     digest_confirm_max_per_day: int = 5
+    digest_subscribe_per_ip_per_hour: int = 20  # /subscribe requests per client IP (0 = no limit); same answer
     digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
     digest_unsubscribe_mailto: str = (
         ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>

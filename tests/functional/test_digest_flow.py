@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 
 from paperwire.config import Settings
 from paperwire.digest.service import DigestService
-from paperwire.mail import SMTPMailer
+from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.mail import MemoryMailer, SMTPMailer
 from paperwire.storage.papers import upsert_papers
 from paperwire.web.app import create_app
 from tests.factories import make_record
@@ -125,3 +126,36 @@ def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(client: TestClie
 
 def test_preview_requires_admin(client: TestClient) -> None:
     assert client.get("/digest/preview", params={"email": "x@example.org"}).status_code == 403
+
+
+def test_subscribe_is_rate_limited_per_client_ip_with_the_same_answer(settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, digest_subscribe_per_ip_per_hour=3))
+    with TestClient(app) as one, TestClient(app, client=("203.0.113.9", 50000)) as other:
+        outbox = app.state.services.extras.setdefault("mailer", MemoryMailer()).outbox
+        answers = [one.post("/subscribe", data={"email": f"r{n}@example.org"}) for n in range(5)]
+        late = other.post("/subscribe", data={"email": "late@example.org"})
+    strip = lambda text: BeautifulSoup(text, "html.parser").find("main").get_text()  # noqa: E731
+    assert {a.status_code for a in [*answers, late]} == {200} and len({strip(a.text) for a in answers}) == 1
+    assert sorted(m["To"] for m in outbox) == ["late@example.org", "r0@example.org", "r1@example.org", "r2@example.org"]
+    assert DigestService(app.state.services.engine, settings).status()["subscribers"] == {"pending": 4}
+    app.state.services.engine.dispose()
+
+
+def test_dry_run_counts_only_what_would_really_be_sent(engine: Engine, settings: Settings) -> None:
+    settings = dataclasses.replace(settings, digest_weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                                   digest_rate_per_minute=0)  # fmt: skip
+    tuesday = date(2026, 11, 24)
+    add_papers(engine, tuesday, 3)
+    for email in ("a@example.org", "b@example.org"):
+        SubscriptionService(engine, settings, MemoryMailer()).add_confirmed(email)
+    mailer = MemoryMailer()
+    service = DigestService(engine, settings, mailer, clock=lambda: at(tuesday))
+    assert service.dry_run(tuesday)["would_send"] == 2 and mailer.outbox == []
+    service.send(tuesday)
+    assert len(mailer.outbox) == 2
+    wednesday = tuesday + timedelta(days=1)
+    service.clock = lambda: at(wednesday)
+    dry = service.dry_run(wednesday)  # Tuesday's papers are still in the window but were sent
+    assert (dry["would_send"], dry["would_skip"]) == (0, 2)
+    [report] = service.send(wednesday)
+    assert len(mailer.outbox) == 2 and report.sent == 0

@@ -11,13 +11,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from paperwire.config import Settings
-from paperwire.digest import recommend
+from paperwire.digest import links, recommend
 from paperwire.digest.candidates import Matcher, SearchMatcher
 from paperwire.digest.compose import build_message, choose_items, render_sections
-from paperwire.digest.prepare import PrepareReport, build_pool, is_daily_day, prepare_edition
+from paperwire.digest.prepare import PrepareReport, build_pool, is_daily_day, pool_start, prepare_edition
 from paperwire.digest.report import SendReport
 from paperwire.digest.sender import Sender
-from paperwire.digest import links
 from paperwire.digest.tokens import message_id
 from paperwire.errors import NotFound
 from paperwire.mail import Mailer, build_mailer
@@ -63,7 +62,8 @@ class DigestService:
                 for e in editions]  # fmt: skip
 
     def dry_run(self, day: date | None = None, only: str | None = None) -> dict[str, Any]:
-        """What `send` would do for the day, composing in memory and writing nothing."""
+        """What `send` would do for the day, composing in memory and writing nothing; papers a subscriber
+        already got are left out as `prepare` leaves them out."""
         day = day or self.today()
         pool = build_pool(self.engine, self.settings, day, self.matcher)
         would_send = would_skip = 0
@@ -72,11 +72,13 @@ class DigestService:
         while True:
             with self.engine.begin() as conn:
                 page = repo.page_due(conn, condition, after, 500)
+                recent = ledger.edition_ids_since(conn, pool_start(pool, day))
+                sent = ledger.sent_papers(conn, [s.id for s in page], recent)
                 for subscriber in page:
                     if only and subscriber.email != repo.normalize_email(only):
                         continue
                     extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
-                    chosen = choose_items(self.settings, subscriber, pool, day, set(), extra)
+                    chosen = choose_items(self.settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra)
                     would_send, would_skip = would_send + bool(chosen), would_skip + (not chosen)
             if not page:
                 break

@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from paperwire.community import ratelimit
 from paperwire.config import Settings
 from paperwire.digest import links
 from paperwire.digest.preferences import Preferences, Sections
 from paperwire.digest.tokens import read_confirm_token, read_manage_token
-from paperwire.errors import InvalidInput, NotFound
+from paperwire.errors import InvalidInput, NotFound, RateLimited
 from paperwire.mail import Mailer, render_email
 from paperwire.storage import subscribers as repo
 from paperwire.storage.subscribers import ACTIVE, UNSUBSCRIBED, Subscriber
@@ -45,10 +46,13 @@ class SubscriptionService:
     def __init__(self, engine: Engine, settings: Settings, mailer: Mailer, clock: Clock = _utcnow) -> None:
         self.engine, self.settings, self.mailer, self.clock = engine, settings, mailer, clock
 
-    def request(self, email: str) -> None:
-        """Start double opt-in. Same outcome for the caller whether the address is new, known or limited."""
+    def request(self, email: str, client: str | None = None) -> None:
+        """Start double opt-in. Same outcome for the caller whether the address is new, known or limited
+        (per address: confirmation e-mails; per client IP: requests, counted in the shared rate_limits table)."""
         email = check_email(email)
         now = self.clock()
+        if client is not None and self._client_limited(client, now):
+            return
         with self.engine.begin() as conn:
             subscriber = repo.get_by_email(conn, email) or repo.create(
                 conn, email, now, sections=Sections(trending=self.settings.digest_trending_limit).as_json()
@@ -59,6 +63,15 @@ class SubscriptionService:
             sends = subscriber.confirm_sends + 1 if self._same_day(subscriber, now) else 1
             repo.set_fields(conn, subscriber.id, confirm_sent_at=now, confirm_sends=sends)
         self._send_confirmation(subscriber)  # after commit: the link must point at a stored row
+
+    def _client_limited(self, client: str, now: datetime) -> bool:
+        try:
+            with self.engine.begin() as conn:  # before any subscriber row is created or mail sent
+                ratelimit.hit(conn, f"subscribe:ip:{client}", self.settings.digest_subscribe_per_ip_per_hour, 3600, now)
+        except RateLimited:
+            log.info("digest.subscribe.client_limited")
+            return True
+        return False
 
     def _same_day(self, subscriber: Subscriber, now: datetime) -> bool:
         last = _aware(subscriber.confirm_sent_at)

@@ -43,7 +43,7 @@ def subscribe_form(request: Request) -> Response:
 def subscribe(request: Request, email: str = Form("")) -> Response:
     """Always the same answer for a valid address, known or not, rate-limited or not."""
     try:
-        _service(request).request(email)
+        _service(request).request(email, client=request.client.host if request.client else "unknown")
     except InvalidInput as error:
         return _page(request, "form", {"error": str(error), "email": email[:254]}, status=400)
     return _page(request, "check_inbox", {})
