@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from paperwire.storage.community_tables import comment_votes, comments, reports, users
+from paperwire.storage.db import next_seq
 from paperwire.storage.papers import insert_ignore
 from paperwire.storage.tables import papers
 
@@ -15,6 +16,7 @@ VISIBLE = (comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None))
 
 
 def insert_comment(conn: Connection, **values: Any) -> int:
+    next_seq(conn, "comments")  # changes the data version, so cached pages show the comment
     return int(conn.execute(insert(comments).values(**values).returning(comments.c.id)).scalar_one())
 
 
@@ -24,6 +26,7 @@ def get_comment(conn: Connection, comment_id: int) -> dict[str, Any] | None:
 
 
 def update_comment(conn: Connection, comment_id: int, **values: Any) -> None:
+    next_seq(conn, "comments")
     conn.execute(update(comments).where(comments.c.id == comment_id).values(**values))
 
 

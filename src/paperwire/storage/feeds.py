@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from paperwire.storage.papers import chunked
 from paperwire.storage.schema import METADATA
+from paperwire.storage.community_tables import hidden_papers
 from paperwire.storage.tables import authors, categories, counters, paper_authors, paper_categories, papers
 
 LIST_COLUMNS = (
@@ -62,6 +63,11 @@ def data_version(conn: Connection) -> DataVersion:
     return DataVersion(f"{seq or 0}.{counted}", updated)
 
 
+def _visible() -> ColumnElement[bool]:
+    """Not hidden by a moderator."""
+    return papers.c.id.not_in(select(hidden_papers.c.paper_id))
+
+
 def _in_categories(cats: Sequence[str]) -> ColumnElement[bool]:
     inner = select(paper_categories.c.paper_id).where(paper_categories.c.category_id.in_(list(cats)))
     return papers.c.id.in_(inner)
@@ -74,7 +80,7 @@ def period_rank_rows(
     announced = papers.c.announced.between(start, end)
     if tracked:
         announced = and_(announced, _in_categories(tracked))
-    query = select(*RANK_COLUMNS).where(or_(announced, papers.c.submitted_on.between(start, end)))
+    query = select(*RANK_COLUMNS).where(or_(announced, papers.c.submitted_on.between(start, end)), _visible())
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
@@ -115,7 +121,7 @@ def window_rows(conn: Connection, since: date, limit: int) -> list[dict[str, Any
     active = or_(papers.c.announced >= since, papers.c.submitted_on >= since)
     query = (
         select(*LIST_COLUMNS)
-        .where(active)
+        .where(active, _visible())
         .order_by(papers.c.upvotes.desc(), papers.c.announced.desc(), papers.c.id.desc())
         .limit(limit)
     )
@@ -123,7 +129,7 @@ def window_rows(conn: Connection, since: date, limit: int) -> list[dict[str, Any
 
 
 def newest_rows(conn: Connection, category: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
-    query = select(*LIST_COLUMNS).where(papers.c.announced.is_not(None))
+    query = select(*LIST_COLUMNS).where(papers.c.announced.is_not(None), _visible())
     if category:
         query = query.where(_in_categories([category]))
     query = query.order_by(papers.c.announced.desc(), papers.c.id.desc()).limit(limit).offset(offset)
@@ -152,7 +158,7 @@ def author_rows(
     total = conn.execute(select(func.count()).select_from(owned.subquery())).scalar_one()
     query = (
         select(*LIST_COLUMNS)
-        .where(papers.c.id.in_(owned))
+        .where(papers.c.id.in_(owned), _visible())
         .order_by(papers.c.announced.desc(), papers.c.id.desc())
         .limit(limit)
         .offset(offset)

@@ -58,12 +58,14 @@ def is_hidden(conn: Connection, paper_id: str) -> bool:
 
 
 def hide_paper(conn: Connection, paper_id: str, admin_id: int, now: datetime) -> None:
+    next_seq(conn, "moderation")  # changes the data version: cached lists drop the paper
     conn.execute(
         insert_ignore(conn, hidden_papers).values(paper_id=paper_id, hidden_by=admin_id, hidden_at=now)
     )
 
 
 def unhide_paper(conn: Connection, paper_id: str) -> None:
+    next_seq(conn, "moderation")
     conn.execute(delete(hidden_papers).where(hidden_papers.c.paper_id == paper_id))
 
 

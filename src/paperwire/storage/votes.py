@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from paperwire.storage.community_tables import votes
+from paperwire.storage.db import next_seq
 from paperwire.storage.papers import insert_ignore
 from paperwire.storage.tables import papers
 
 
 def _shift(conn: Connection, paper_id: str, amount: int) -> None:
     conn.execute(update(papers).where(papers.c.id == paper_id).values(upvotes=papers.c.upvotes + amount))
+    next_seq(conn, "votes")  # changes the data version, so cached pages show the new count
 
 
 def add_vote(conn: Connection, user_id: int, paper_id: str, now: datetime, weighted: bool) -> bool:

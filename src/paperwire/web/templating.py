@@ -60,4 +60,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         version=__version__, base_url=settings.base_url, site_name="paperwire", query_string=query_string
     )
     templates.env.filters.update(highlight=highlight, url_part=url_part)
+    from paperwire.web.views.community import install_template_globals  # upvote and comment forms
+
+    install_template_globals(templates.env)
     return templates
