@@ -43,9 +43,6 @@ class RandomDocumentsMiniLM(MiniLMEmbedder):
         vectors = np.random.default_rng(len(texts)).standard_normal((len(texts), self.dim)).astype(np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    def embed_query(self, text: str):  # type: ignore[no-untyped-def]
-        return super().embed_documents([text])[0]
-
 
 def read_papers(path: str, limit: int) -> list[dict]:
     now, rows = datetime.now(UTC), []
