@@ -27,9 +27,13 @@ browser:
 katex: $(KATEX_DIR)/katex.min.js
 
 $(KATEX_DIR)/katex.min.js:
-	mkdir -p build/npm $(KATEX_DIR)
-	cd build/npm && npm install --silent --no-audit --no-fund --prefix . katex@0.16 >/dev/null
-	cp -r build/npm/node_modules/katex/dist/. $(KATEX_DIR)/
+	mkdir -p build/npm $(KATEX_DIR)/fonts
+	cd build/npm && npm install --silent --no-audit --no-fund --no-save --prefix . katex@0.16.47 >/dev/null
+	cp build/npm/node_modules/katex/dist/katex.min.css build/npm/node_modules/katex/dist/contrib/auto-render.min.js \
+	   build/npm/node_modules/katex/LICENSE $(KATEX_DIR)/
+	cp build/npm/node_modules/katex/dist/fonts/*.woff2 $(KATEX_DIR)/fonts/
+	echo "katex 0.16.47 from the npm registry, installed by 'make katex'" > $(KATEX_DIR)/VERSION
+	cp build/npm/node_modules/katex/dist/katex.min.js $(KATEX_DIR)/katex.min.js
 
 serve: install katex
 	$(BIN)/paperwire db upgrade
