@@ -156,7 +156,9 @@ _PART = "Content-Type: text/{}; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nConten
 def _base64_lines(text: str) -> bytes:
     """Like email.base64mime.body_encode (76-character lines), with CRLF."""
     encoded = binascii.b2a_base64(text.encode("utf-8"), newline=False)
-    return b"".join(encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76))
+    if not encoded:
+        return b""
+    return b"\r\n".join([encoded[i : i + 76] for i in range(0, len(encoded), 76)]) + b"\r\n"
 
 
 def _header(name: str, value: str) -> bytes:
@@ -169,13 +171,12 @@ def _header(name: str, value: str) -> bytes:
 
 
 class _Context(dict[str, Any]):
-    """A dict whose keys are also attributes: Jinja's `paper.title` finds them without an AttributeError."""
+    """A dict whose keys are also attributes: Jinja's `paper.title` finds them at once, without the
+    AttributeError and fallback to `[]` a plain dict costs on every lookup."""
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
 
 
 def fast_message(headers: Mapping[str, str], text: str, html: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from functools import lru_cache
 from hashlib import sha256
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
@@ -28,7 +29,12 @@ def confirm_token(settings: Settings, subscriber_id: int, token_key: str) -> str
 
 def manage_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
     """One token for preferences and unsubscribe links; it does not expire (old e-mails keep working)."""
-    return str(_plain(settings, MANAGE).dumps([subscriber_id, token_key]))
+    return _manage_token(effective_secret(settings), subscriber_id, token_key)
+
+
+@lru_cache(maxsize=16)  # a digest has three links with the same token
+def _manage_token(secret: str, subscriber_id: int, token_key: str) -> str:
+    return str(URLSafeSerializer(secret, salt=MANAGE).dumps([subscriber_id, token_key]))
 
 
 def read_confirm_token(settings: Settings, token: str) -> tuple[int, str]:
