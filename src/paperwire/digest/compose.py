@@ -8,7 +8,7 @@ from __future__ import annotations
 import binascii
 import random
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email import message_from_bytes
@@ -101,8 +101,8 @@ def _authors(names: Sequence[str]) -> str:
 
 
 def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -> dict[str, Any]:
-    get = paper.get if isinstance(paper, Mapping) else lambda key: getattr(paper, key)
-    return {"url": links.paper_url(settings, get("id")), "title": " ".join(str(get("title")).split()),
+    get: Callable[[str], Any] = paper.get if isinstance(paper, Mapping) else lambda key: getattr(paper, key)
+    return {"url": links.paper_url(settings, str(get("id"))), "title": " ".join(str(get("title")).split()),
             "authors": _authors(list(get("authors"))), "snippet": snippet(str(get("abstract"))),
             "upvotes": int(get("upvotes") or 0), "why": why}  # fmt: skip
 
