@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from paperwire.config import Settings, load_settings
 from paperwire.storage import migrate
@@ -39,7 +40,7 @@ def _database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         yield str(path)
         return
     name = f"paperwire_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(_admin_url(pg_url), isolation_level="AUTOCOMMIT")
+    admin = make_engine(_admin_url(pg_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(normalize_url(pg_url)).set(database=name).render_as_string(hide_password=False)
@@ -93,3 +94,13 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test() -> Iterator[None]:
+    """On PostgreSQL, collect after every test so a leaked connection fails the test that leaked it."""
+    yield
+    if os.environ.get("PAPERWIRE_TEST_DATABASE_URL"):
+        import gc
+
+        gc.collect()

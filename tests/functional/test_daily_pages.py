@@ -90,8 +90,10 @@ def test_tracked_categories_limit_announcements(settings, add_papers) -> None:
         make_record(title="Tracked", categories=("cs.CL",), announced=day),
         make_record(title="Untracked", categories=("math.AG",), announced=day),
     )
-    with TestClient(create_app(replace(settings, feed_categories=("cs.CL",)))) as client:
+    app = create_app(replace(settings, feed_categories=("cs.CL",)))
+    with TestClient(app) as client:
         assert titles(client.get("/papers?date=2025-01-09").text) == ["Tracked"]
+    app.state.services.engine.dispose()
 
 
 def test_empty_site_says_so(client: TestClient) -> None:
