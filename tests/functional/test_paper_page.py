@@ -73,10 +73,14 @@ def test_similar_papers_come_from_the_search_index(client: TestClient, add_paper
         make_record(title="Medieval poetry"),
     )
     build_index()
-    soup = BeautifulSoup(client.get(f"/papers/{first.id}").text, "html.parser")
-    similar = [a.text for a in soup.select(".similar a")]
+    page = BeautifulSoup(client.get(f"/papers/{first.id}").text, "html.parser")
+    (section,) = page.select(".similar[data-similar-src]")  # the page leaves the index scan to a fragment
+    fragment = BeautifulSoup(client.get(section["data-similar-src"]).text, "html.parser")
+    similar = [a.text for a in fragment.select("a")]
     assert similar
     assert similar[0] == "Graph neural networks for proteins"
+    fallback = BeautifulSoup(client.get(f"/papers/{first.id}/similar").text, "html.parser")
+    assert [a.text for a in fallback.select(".similar li a")] == similar
     api = client.get(f"/api/papers/{first.id}/similar?limit=1").json()
     assert [item["title"] for item in api] == ["Graph neural networks for proteins"]
     assert client.get(f"/api/papers/{first.id}/similar?limit=0").status_code == 400
@@ -86,3 +90,4 @@ def test_similar_degrades_without_an_index(client: TestClient, add_papers) -> No
     (paper,) = add_papers(make_record())
     assert client.get(f"/papers/{paper.id}").status_code == 200
     assert client.get(f"/api/papers/{paper.id}/similar").json() == []
+    assert "No similar papers yet" in client.get(f"/papers/{paper.id}/similar?partial=1").text

@@ -1,4 +1,8 @@
-"""One paper: the page, its JSON twin, its Markdown, and its similar papers."""
+"""One paper: the page, its JSON twin, its Markdown, and its similar papers.
+
+Similar papers are a separate request (`/papers/{id}/similar`, `/api/papers/{id}/similar`): they cost a
+scan of the search index (~10 ms on 75k papers), so the paper page itself stays a few indexed queries.
+"""
 
 from __future__ import annotations
 
@@ -66,11 +70,12 @@ def build_paper(conn: Connection, settings: Settings, search: Any | None, raw_id
         updated=iso(row["updated"]),
         versions=[{"version": v, "submitted": iso(d)} for v, d in get_versions(conn, row["id"])],
     )
-    return {"paper": paper, "similar": similar_papers(search, row["id"])}
+    return {"paper": paper}
 
 
-def build_similar(conn: Connection, search: Any | None, raw_id: str, limit: int) -> dict[str, Any]:
+def build_similar(conn: Connection, search: Any | None, raw_id: str, limit: int = SIMILAR_LIMIT) -> dict[str, Any]:
     if not 1 <= limit <= MAX_SIMILAR:
         raise InvalidInput(f"limit: expected 1..{MAX_SIMILAR}, got {limit}")
     row = find_paper(conn, raw_id)
-    return {"id": row["id"], "similar": similar_papers(search, row["id"], limit)}
+    paper = {"id": row["id"], "title": row["title"], "url": paper_path(row["id"])}
+    return {"id": row["id"], "paper": paper, "similar": similar_papers(search, row["id"], limit)}

@@ -15,7 +15,9 @@ from paperwire.web.builders.search import SearchQuery, build_search
 from paperwire.web.responses import render_json, respond
 
 router = APIRouter(prefix="/api", tags=["papers"])
-JSON_DOC = {200: {"content": {"application/json": {}}, "description": "JSON; see docs/api.md for the shape"}}
+JSON_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}}, "description": "JSON; see docs/api.md for the shape"}
+}
 
 
 def _ctx(request: Request) -> tuple[Any, Any]:
@@ -129,7 +131,7 @@ async def similar(request: Request, paper_id: str, limit: int = Query(10, descri
 
 @router.get("/papers/{paper_id:path}", name="api.papers.detail", responses=JSON_DOC)
 async def detail(request: Request, paper_id: str) -> Response:
-    """One paper (Hugging Face's /api/papers/{id} shape plus versions, comment, DOI)."""
+    """One paper (Hugging Face's /api/papers/{id} shape plus versions, comment, DOI, similarUrl)."""
     settings, search_service = _ctx(request)
     return await respond(
         request,
@@ -140,7 +142,7 @@ async def detail(request: Request, paper_id: str) -> Response:
             lambda data: {
                 **hf_paper(data["paper"]),
                 "numComments": data["paper"]["num_comments"],
-                "similar": data["similar"],
+                "similarUrl": f"/api{data['paper']['url']}/similar",
             }
         ),
     )

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from paperwire.web.builders.daily import DailyQuery, build_daily
 from paperwire.web.builders.lists import build_new, build_trending
-from paperwire.web.builders.paper import build_paper
+from paperwire.web.builders.paper import build_paper, build_similar
 from paperwire.web.markdown import paper_markdown
 from paperwire.web.responses import Body, render_html, respond
 
@@ -96,6 +96,19 @@ async def markdown(request: Request, paper_id: str) -> Response:
         return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
 
     return await _paper(request, paper_id, "md", render)
+
+
+@router.get("/papers/{paper_id:path}/similar", name="papers.similar")
+async def similar(request: Request, paper_id: str, partial: bool = False) -> Response:
+    """Similar papers: a fragment the paper page fetches (`?partial=1`), or a page of its own."""
+    search = request.app.state.services.search
+    return await respond(
+        request,
+        ("similar", paper_id),
+        "html",
+        lambda conn: build_similar(conn, search, paper_id),
+        render_html("papers/_similar.html" if partial else "papers/similar.html"),
+    )
 
 
 @router.get("/papers/{paper_id:path}", name="papers.detail")
