@@ -57,6 +57,23 @@ def test_cached_page_reflects_new_votes_once_the_version_changes(client: TestCli
     assert client.get("/api/daily_papers").json()[0]["paper"]["upvotes"] == 1
 
 
+def test_anonymous_readers_reuse_the_version_for_a_second(client: TestClient, app, add_papers) -> None:
+    app.state.services.data_version.ttl_s = 60.0  # what a second is to a fast test
+    add_papers(make_record(announced=date(2025, 1, 6)))
+    etag = client.get("/api/daily_papers").headers["etag"]
+    add_papers(make_record(announced=date(2025, 1, 6)))  # written by another process: seen after the TTL
+    assert client.get("/api/daily_papers", headers={"If-None-Match": etag}).status_code == 304
+    client.post("/api/health")  # any write request through this worker re-reads the version next time
+    fresh = client.get("/api/daily_papers", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200
+    etag = fresh.headers["etag"]
+    add_papers(make_record(announced=date(2025, 1, 6)))
+    assert client.get("/api/daily_papers", headers={"If-None-Match": etag}).status_code == 304
+    signed_in = client.get("/api/daily_papers", headers={"If-None-Match": etag, "Cookie": "x=1"})
+    assert signed_in.status_code == 200  # a cookie or a token may have just written: always fresh
+    assert len(signed_in.json()) == 3
+
+
 def test_responses_are_gzipped_when_asked(client: TestClient, add_papers) -> None:
     add_papers(*(make_record(announced=date(2025, 1, 6)) for _ in range(10)))
     response = client.get("/", headers={"Accept-Encoding": "gzip"})

@@ -10,7 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.web import errors, routes
-from paperwire.web.middleware import SecurityHeaders
+from paperwire.web.middleware import SecurityHeaders, WritesRefreshVersion
 from paperwire.web.services import Services, build_services
 from paperwire.web.static_files import CachedStaticFiles
 
@@ -32,6 +32,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(WritesRefreshVersion)
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
     return app

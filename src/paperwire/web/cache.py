@@ -2,11 +2,13 @@
 
 Page data (builder output) and rendered anonymous responses are cached per worker; a change to the
 papers table or to any counter changes the data version, so stale entries are never served.
+`VersionClock` remembers the data version itself for a second, for readers who can wait that long.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -50,3 +52,25 @@ class VersionedCache(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+class VersionClock(Generic[T]):
+    """The last value read (the data version), reused for `ttl_s` seconds unless a caller needs it fresh.
+
+    Reading the version is one indexed query plus a transaction (~0.2 ms on SQLite, ~40% of a cached
+    page's cost); anonymous readers accept a version up to `ttl_s` old, like any HTTP cache would.
+    """
+
+    def __init__(self, ttl_s: float = 1.0) -> None:
+        self.ttl_s = ttl_s
+        self._value: T | None = None
+        self._read_at = 0.0
+
+    def get(self, read: Callable[[], T], *, fresh: bool = False) -> T:
+        now = time.monotonic()
+        if fresh or self._value is None or now - self._read_at >= self.ttl_s:
+            self._value, self._read_at = read(), now
+        return self._value
+
+    def invalidate(self) -> None:
+        self._value = None

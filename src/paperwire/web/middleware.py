@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: security headers on every response (no BaseHTTPMiddleware overhead)."""
+"""Pure ASGI middleware (no BaseHTTPMiddleware overhead): security headers; writes refresh the version."""
 
 from __future__ import annotations
 
@@ -34,3 +34,20 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class WritesRefreshVersion:
+    """After a write request, this worker re-reads the data version on its next page (not a second later)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "http" and scope["method"] not in READ_METHODS:
+                scope["app"].state.services.data_version.invalidate()

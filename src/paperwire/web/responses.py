@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from paperwire import __version__
@@ -77,23 +77,33 @@ def _headers(etag: str, version: DataVersion) -> dict[str, str]:
 async def respond(request: Request, key: Hashable, kind: str, build: Build, render: Render) -> Response:
     """`key` names the page data (shared by the HTML and JSON twins); `kind` the representation.
 
-    The version check, 304s and cached responses run on the event loop (one short indexed query);
-    only a cache miss goes to the threadpool to build and render.
+    The version check, 304s and cached responses run on the event loop (one short indexed query, or
+    none: anonymous requests reuse a version up to a second old); only a cache miss goes to the
+    threadpool to build and render.
     """
     services = request.app.state.services
     anonymous = "cookie" not in request.headers
-    with read_only(services.engine) as conn:
-        version = _with_epoch(data_version(conn))
+    version = _with_epoch(services.data_version.get(lambda: _read_version(services.engine), fresh=_writer(request)))
     etag = make_etag(version, request, kind)
     headers = _headers(etag, version)
     if is_fresh(request, etag, version.last_modified):
         return Response(status_code=304, headers=headers)
-    cached = services.responses.get(etag, version.token) if anonymous else None
+    cached: tuple[bytes, str] | None = services.responses.get(etag, version.token) if anonymous else None
     if cached is None:
         cached = await run_in_threadpool(_build_and_render, request, key, version, build, render)
         if anonymous:
             services.responses.put(etag, version.token, cached)
     return Response(cached[0], media_type=cached[1], headers=headers)
+
+
+def _read_version(engine: Engine) -> DataVersion:
+    with read_only(engine) as conn:
+        return data_version(conn)
+
+
+def _writer(request: Request) -> bool:
+    """Someone who may just have written (signed in, or an API token) sees the version as of now."""
+    return "cookie" in request.headers or "authorization" in request.headers
 
 
 def _build_and_render(

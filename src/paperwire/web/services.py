@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from paperwire.config import Settings
 from paperwire.storage.db import make_engine
-from paperwire.web.cache import VersionedCache
+from paperwire.storage.feeds import DataVersion
+from paperwire.web.cache import VersionClock, VersionedCache
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ class Services:
     page_data: VersionedCache[Any] = field(default_factory=lambda: VersionedCache(1024))
     # Rendered responses for requests without cookies, keyed by ETag.
     responses: VersionedCache[tuple[bytes, str]] = field(default_factory=lambda: VersionedCache(1024))
+    # The data version for anonymous reads: re-read at most once a second per worker, and after any
+    # write request this worker served (web.middleware.WritesRefreshVersion).
+    data_version: VersionClock[DataVersion] = field(default_factory=lambda: VersionClock(ttl_s=1.0))
 
     @cached_property
     def templates(self) -> Any:
