@@ -78,6 +78,15 @@ def test_responses_are_gzipped_when_asked(client: TestClient, add_papers) -> Non
     add_papers(*(make_record(announced=date(2025, 1, 6)) for _ in range(10)))
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
+    again = client.get("/", headers={"Accept-Encoding": "gzip, br"})  # the cached, compressed-once copy
+    assert again.headers["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in again.headers["vary"]
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert again.text == response.text == plain.text
+    signed_in = client.get("/", headers={"Accept-Encoding": "gzip", "Cookie": "x=1"})  # GZipMiddleware's turn
+    assert signed_in.headers["content-encoding"] == "gzip"
+    assert signed_in.text == plain.text
 
 
 def test_static_files_are_cacheable(client: TestClient) -> None:

@@ -7,6 +7,7 @@ to requests without cookies are cached per ETag, so hot anonymous pages cost one
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import time
@@ -33,6 +34,7 @@ JSON_TYPE = "application/json"
 # not is still picked up within this many seconds.
 MAX_STALE_S = 30
 HTML_TYPE = "text/html; charset=utf-8"
+GZIP_MIN_BYTES = 1024  # as GZipMiddleware (web/app.py)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,22 @@ async def respond(request: Request, key: Hashable, kind: str, build: Build, rend
         cached = await run_in_threadpool(_build_and_render, request, key, version, build, render)
         if anonymous:
             services.responses.put(etag, version.token, cached)
+    if anonymous and len(cached[0]) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        return await _gzipped(services, etag, version, cached, headers)
     return Response(cached[0], media_type=cached[1], headers=headers)
+
+
+async def _gzipped(
+    services: Any, etag: str, version: DataVersion, cached: tuple[bytes, str], headers: dict[str, str]
+) -> Response:
+    """A cached response compressed once, not per request (GZipMiddleware passes it through as is):
+    gzip -6 costs ~3 ms for the 65 KB home page and ~12 ms for the 180 KB /api/daily_papers."""
+    body = services.gzipped.get(etag, version.token)
+    if body is None:
+        body = await run_in_threadpool(gzip.compress, cached[0], 6, mtime=0)
+        services.gzipped.put(etag, version.token, body)
+    headers.update({"Content-Encoding": "gzip", "Vary": "Cookie, Accept-Encoding"})
+    return Response(body, media_type=cached[1], headers=headers)
 
 
 def _read_version(engine: Engine) -> DataVersion:

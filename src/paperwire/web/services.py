@@ -28,6 +28,8 @@ class Services:
     page_data: VersionedCache[Any] = field(default_factory=lambda: VersionedCache(1024))
     # Rendered responses for requests without cookies, keyed by ETag.
     responses: VersionedCache[tuple[bytes, str]] = field(default_factory=lambda: VersionedCache(1024))
+    # The same responses gzipped, for clients that accept it (most do), so each is compressed once.
+    gzipped: VersionedCache[bytes] = field(default_factory=lambda: VersionedCache(1024))
     # The data version for anonymous reads: re-read at most once a second per worker, and after any
     # write request this worker served (web.middleware.WritesRefreshVersion).
     data_version: VersionClock[DataVersion] = field(default_factory=lambda: VersionClock(ttl_s=1.0))
