@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -138,7 +138,7 @@ def _check(fmt: str) -> None:
         raise NotFound(f"no feed format {fmt[:20]!r}: use rss or atom")
 
 
-def _fixed(handler: Callable[..., Response], fmt: str) -> Callable[..., Response]:
+def _fixed(handler: Callable[..., Awaitable[Response]], fmt: str) -> Callable[..., Awaitable[Response]]:
     """An endpoint for one format, so '/categories/{category}.atom' needs no format parameter."""
     if handler is category:
 
