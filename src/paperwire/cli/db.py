@@ -54,3 +54,7 @@ def check(json_output: bool = typer.Option(False, "--json", help="Print a JSON r
             _common.err_console.print(f"  {difference}", markup=False)
     if not ok:
         raise typer.Exit(1)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="db")

@@ -157,3 +157,7 @@ def ingest_recent(
     else:
         for report in reports:
             print_report(report, json_output=False)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="ingest")

@@ -28,3 +28,7 @@ def stats(json_output: bool = typer.Option(False, "--json", help="Print a JSON r
     for category, count in report["by_category"].items():
         categories.add_row(category, str(count))
     _common.console.print(categories)
+
+
+def register(root: typer.Typer) -> None:
+    root.command("stats")(stats)
