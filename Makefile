@@ -37,7 +37,8 @@ $(KATEX_DIR)/katex.min.js:
 
 serve: install katex
 	$(BIN)/paperwire db upgrade
-	-$(BIN)/paperwire ingest recent
+	$(BIN)/paperwire ingest recent
+	$(BIN)/paperwire index update
 	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000
 
 test: install browser katex test-sqlite test-postgres

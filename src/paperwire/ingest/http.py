@@ -83,7 +83,7 @@ class ArxivHttpClient:
                     raise UpstreamUnavailable(f"{host}: {reason} for {response.url}")
                 delay = self._retry_after(response) or self._backoff(attempt)
             if attempt + 1 < attempts:
-                log.warning("arxiv.http.retry", extra={"host": host, "reason": reason, "delay_s": delay})
+                log.info("arxiv.http.retry", extra={"host": host, "reason": reason, "delay_s": delay})
                 self._sleep(delay)
         raise UpstreamUnavailable(f"{host}: unavailable after {attempts} attempts ({reason})")
 
