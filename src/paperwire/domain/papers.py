@@ -16,6 +16,8 @@ _ID_IN_TEXT = re.compile(
     r"(?P<body>\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?:\.pdf)?/?\s*$",
     re.IGNORECASE,
 )
+# arXiv category ids: 'cs.LG', 'hep-th', 'math.AG', 'astro-ph.GA', 'q-bio.NC'. MSC/ACM codes are not.
+_CATEGORY = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?")
 _CODE_LINK = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.\-]+/[\w.\-]+", re.IGNORECASE)
 
 
@@ -54,6 +56,11 @@ def is_arxiv_id(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_category(text: str) -> bool:
+    """True for an arXiv category id; false for MSC/ACM codes such as '68T05' or 'I.2.7'."""
+    return len(text) <= 32 and _CATEGORY.fullmatch(text) is not None
 
 
 def find_code_links(*texts: str | None) -> tuple[str, ...]:
@@ -141,6 +148,7 @@ class PaperRecord:
             title=" ".join(self.title.split()),
             abstract=clean_abstract(self.abstract),
             authors=tuple(normalize_author(a) for a in self.authors if a and not a.isspace()),
+            categories=tuple(dict.fromkeys(c for c in self.categories if is_category(c))),
             comment=" ".join(self.comment.split()) if self.comment else self.comment,
         )
 

@@ -72,12 +72,15 @@ def read_only(engine: Engine) -> Iterator[Connection]:
 
 
 def next_seq(conn: Connection, name: str = "papers", amount: int = 1) -> int:
-    """Reserve `amount` values of a named monotonic counter atomically; returns the first one."""
+    """Reserve `amount` values of a named monotonic counter atomically; returns the first one.
+
+    One upsert statement, so two processes creating the same counter at once cannot collide.
+    """
     row = conn.execute(
-        text("UPDATE counters SET value = value + :a WHERE name = :n RETURNING value"),
+        text(
+            "INSERT INTO counters (name, value) VALUES (:n, :a) "
+            "ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value RETURNING value"
+        ),
         {"n": name, "a": amount},
-    ).first()
-    if row is None:
-        conn.execute(text("INSERT INTO counters (name, value) VALUES (:n, :v)"), {"n": name, "v": amount})
-        return 1
+    ).one()
     return int(row[0]) - amount + 1

@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from paperwire.domain.papers import author_key, find_code_links, normalize_author, parse_arxiv_id
+from paperwire.domain.papers import (
+    PaperRecord,
+    author_key,
+    find_code_links,
+    is_category,
+    normalize_author,
+    parse_arxiv_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +60,18 @@ def test_author_name_forms_share_a_key() -> None:
 def test_code_links_are_found_once_and_cleaned() -> None:
     links = find_code_links("Code at https://github.com/org/repo.", "also https://github.com/org/repo.git")
     assert links == ("https://github.com/org/repo",)
+
+
+@pytest.mark.parametrize("category", ["cs.LG", "hep-th", "math.AG", "astro-ph.GA", "cond-mat.stat-mech", "quant-ph"])
+def test_arxiv_category_ids_are_categories(category: str) -> None:
+    assert is_category(category)
+
+
+@pytest.mark.parametrize("code", ["68T05, 68T07", "68T05", "I.2.7", "", "x" * 40])
+def test_msc_and_acm_codes_are_not_categories(code: str) -> None:
+    assert not is_category(code)
+
+
+def test_cleaned_record_keeps_only_category_ids_once() -> None:
+    record = PaperRecord(id="2501.00001", title="t", abstract="a", categories=("cs.LG", "68T05, 68T07", "cs.LG", "I.2.7"))
+    assert record.cleaned().categories == ("cs.LG",)

@@ -105,3 +105,12 @@ def test_changes_get_increasing_sequence_numbers(engine: Engine) -> None:
         upsert_papers(conn, [second])
         seqs = {i: s for i, s in conn.execute(select(papers.c.id, papers.c.seq))}
     assert seqs[second.id] > seqs[first.id]
+
+
+def test_counters_are_created_by_the_first_reservation_and_then_advance(engine: Engine) -> None:
+    from paperwire.storage.db import next_seq
+
+    with engine.begin() as conn:
+        first = next_seq(conn, "fresh-counter", 5)
+        second = next_seq(conn, "fresh-counter", 1)
+    assert (first, second) == (1, 6)
