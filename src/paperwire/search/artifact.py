@@ -125,7 +125,8 @@ def _verify(generation: Path, files: dict[str, str]) -> None:
 
 def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
     def array(name: str) -> np.ndarray:
-        return np.load(generation / f"{name}.npy", mmap_mode="r")
+        loaded: np.ndarray = np.load(generation / f"{name}.npy", mmap_mode="r")
+        return loaded
 
     def matrix(prefix: str, shape: list[int], kind: type) -> Any:
         return kind((array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr")),

@@ -53,7 +53,9 @@ def _stack(old: sparse.spmatrix | None, rows: np.ndarray, new: sparse.csr_matrix
     return sparse.vstack([top, new], format="csr")
 
 
-def _phrase_blob(old: SearchIndex | None, rows: np.ndarray, docs: Sequence[IndexDocument]) -> tuple:
+def _phrase_blob(
+    old: SearchIndex | None, rows: np.ndarray, docs: Sequence[IndexDocument]
+) -> tuple[np.ndarray, np.ndarray]:
     texts: list[bytes] = []
     if old is not None:
         for row in rows:
@@ -106,7 +108,9 @@ def update_index(
     )  # fmt: skip
 
 
-def _vectors(docs: Sequence[IndexDocument], vectors: Mapping[str, np.ndarray], dim: int) -> tuple:
+def _vectors(
+    docs: Sequence[IndexDocument], vectors: Mapping[str, np.ndarray], dim: int
+) -> tuple[np.ndarray, np.ndarray]:
     matrix = np.zeros((len(docs), dim), dtype=np.float32)
     has = np.zeros(len(docs), dtype=bool)
     for row, doc in enumerate(docs):

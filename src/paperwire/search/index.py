@@ -95,7 +95,8 @@ class SearchIndex:
     @cached_property
     def idf(self) -> npt.NDArray[np.float64]:
         df = np.diff(self.lexical.weights.indptr).astype(np.float64)
-        return np.log1p((self.size - df + 0.5) / (df + 0.5))
+        idf: npt.NDArray[np.float64] = np.log1p((self.size - df + 0.5) / (df + 0.5))
+        return idf
 
     def key_terms(self, row: int, other: int, limit: int = 8) -> list[str]:
         """Terms both documents share, ranked by the product of their tf-idf weights."""
