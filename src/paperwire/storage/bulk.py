@@ -35,10 +35,6 @@ def _postgres_converter(column_type: Any) -> Converter:
     return None
 
 
-def _placeholder(conn: Connection) -> str:
-    return "?" if conn.dialect.name == "sqlite" else "%s"
-
-
 def bulk_insert(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
 ) -> None:
@@ -51,23 +47,32 @@ def bulk_insert(
     converters = [make(table.c[name].type) for name in columns]
     # Table and column names come from our own Table objects, never from input.
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join([_placeholder(conn)] * len(columns))
-    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608
-    if ignore_conflicts:
-        sql += " ON CONFLICT DO NOTHING"
-    params = [
-        tuple(
-            row[name] if convert is None else convert(row[name])
-            for name, convert in zip(columns, converters, strict=True)
-        )
-        for row in rows
-    ]
-    conn.exec_driver_sql(sql, params)
+    suffix = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+    pairs = list(zip(columns, converters, strict=True))
+    params = [tuple(row[name] if convert is None else convert(row[name]) for name, convert in pairs) for row in rows]
+    if conn.dialect.name == "sqlite":  # in-process: executemany is the fastest path
+        marks = ", ".join(["?"] * len(columns))
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks}){suffix}", params)  # noqa: S608
+        return
+    # PostgreSQL: one statement per chunk of rows (a server round trip per row costs ~0.2 ms).
+    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, min(1000, 65535 // len(columns)))
+    for start in range(0, len(params), per_statement):
+        chunk = params[start : start + per_statement]
+        values = ", ".join([row_marks] * len(chunk))
+        flat = tuple(value for row in chunk for value in row)
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES {values}{suffix}", flat)  # noqa: S608
 
 
 def select_in(conn: Connection, sql_before_in: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run `<sql_before_in> IN (values...)` at the driver level, e.g. 'SELECT name, id FROM authors WHERE name'."""
+    """Run `<sql_before_in> IN (values...)` at the driver level, e.g. 'SELECT name, id FROM authors WHERE name'.
+
+    On PostgreSQL the values travel as one array (`= ANY(%s)`): a long IN list of parameters gets a
+    generic plan once psycopg prepares the statement, and that plan scans the whole table.
+    """
     if not values:
         return []
-    marks = ", ".join([_placeholder(conn)] * len(values))
-    return [tuple(row) for row in conn.exec_driver_sql(f"{sql_before_in} IN ({marks})", tuple(values))]
+    if conn.dialect.name == "sqlite":
+        marks = ", ".join(["?"] * len(values))
+        return [tuple(row) for row in conn.exec_driver_sql(f"{sql_before_in} IN ({marks})", tuple(values))]
+    return [tuple(row) for row in conn.exec_driver_sql(f"{sql_before_in} = ANY(%s)", (list(values),))]

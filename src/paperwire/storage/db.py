@@ -56,7 +56,12 @@ def make_engine(database_url: str | Settings, **kwargs: object) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    # No server-side prepared statements: psycopg prepares a statement after 5 uses, and PostgreSQL's
+    # generic plan for `= ANY($1)` on a table that was small at the time stays a sequential scan while
+    # bulk ingest grows it (measured: ingesting 10,000 papers took 19 s with, 5.5 s without).
+    connect_args = dict(kwargs.pop("connect_args", None) or {})  # type: ignore[call-overload]
+    connect_args.setdefault("prepare_threshold", None)
+    return create_engine(url, connect_args=connect_args, **kwargs)
 
 
 @contextmanager
