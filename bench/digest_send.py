@@ -67,13 +67,27 @@ def load_papers(path: Path) -> None:
 def add_subscribers(engine: object, count: int, authors: list[str]) -> None:
     rng, now, rows = random.Random(7), datetime.now(UTC), []
     for n in range(count):
-        sections = Sections(trending=rng.choice([0, 5, 10]), categories=tuple(rng.sample(CATEGORIES, rng.randint(0, 2))),
-                            searches=tuple(rng.sample(QUERIES, rng.randint(0, 3))),
-                            authors=tuple(rng.sample(authors, rng.randint(0, 2))))  # fmt: skip
+        sections = Sections(
+            trending=rng.choice([0, 5, 10]),
+            categories=tuple(rng.sample(CATEGORIES, rng.randint(0, 2))),
+            searches=tuple(rng.sample(QUERIES, rng.randint(0, 3))),
+            authors=tuple(rng.sample(authors, rng.randint(0, 2))),
+        )
         weekly = rng.random() < 0.2
-        rows.append({"email": f"reader{n}@bench.example", "status": "active", "frequency": "weekly" if weekly else "daily",
-                     "weekly_day": DAY.weekday(), "paused": False, "sections": sections.as_json(), "token_key": f"{n:016x}",
-                     "created_at": now, "confirmed_at": now, "confirm_sends": 0})  # fmt: skip
+        rows.append(
+            {
+                "email": f"reader{n}@bench.example",
+                "status": "active",
+                "frequency": "weekly" if weekly else "daily",
+                "weekly_day": DAY.weekday(),
+                "paused": False,
+                "sections": sections.as_json(),
+                "token_key": f"{n:016x}",
+                "created_at": now,
+                "confirmed_at": now,
+                "confirm_sends": 0,
+            }
+        )
     with engine.begin() as conn:  # type: ignore[attr-defined]
         conn.execute(insert(subscribers), rows)
 
@@ -99,9 +113,17 @@ def run(count: int, sink_args: list[str]) -> dict[str, object]:
     port = free_port()
     sink = subprocess.Popen([sys.executable, str(Path(__file__).with_name("digest_smtp_sink.py")), str(port),
                              *sink_args], stdout=subprocess.PIPE)  # fmt: skip
-    assert sink.stdout is not None and sink.stdout.readline().strip() == b"ready"
-    settings = load_settings({}, database_url=f"sqlite:///{db}", mail_backend="smtp", smtp_url=f"smtp://127.0.0.1:{port}",
-                             digest_rate_per_minute=0, base_url="https://papers.example", digest_batch_size=200)  # fmt: skip
+    assert sink.stdout is not None
+    assert sink.stdout.readline().strip() == b"ready"
+    settings = load_settings(
+        {},
+        database_url=f"sqlite:///{db}",
+        mail_backend="smtp",
+        smtp_url=f"smtp://127.0.0.1:{port}",
+        digest_rate_per_minute=0,
+        base_url="https://papers.example",
+        digest_batch_size=200,
+    )
     origin, start = time.monotonic(), datetime(2026, 7, 1, 14, tzinfo=UTC)
     service = DigestService(engine, settings, SMTPMailer(settings.smtp_url),
                             clock=lambda: start + timedelta(seconds=time.monotonic() - origin))  # fmt: skip

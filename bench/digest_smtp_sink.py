@@ -18,12 +18,12 @@ class Sink:
     def __init__(self, pipelining: bool = True) -> None:
         self.count, self.pipelining = 0, pipelining
 
-    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,  # noqa: N802
+    async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
                           responses: list[str]) -> list[str]:  # fmt: skip
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", responses[-1]] if self.pipelining else responses
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.count += 1
         return "250 OK"
 

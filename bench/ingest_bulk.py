@@ -95,9 +95,7 @@ def bench_oai_dc() -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", help="benchmark this PostgreSQL server instead of SQLite")
     parser.add_argument("--oai-dc", action="store_true", help="stream the 213,331-record oai_dc set")
     arguments = parser.parse_args()

@@ -77,9 +77,7 @@ async def run_clients(
             while not queue.empty():
                 token, paper_id = queue.get_nowait()
                 started = time.perf_counter()
-                response = await http.post(
-                    f"/api/papers/{paper_id}/vote", headers={"Authorization": f"Bearer {token}"}
-                )
+                response = await http.post(f"/api/papers/{paper_id}/vote", headers={"Authorization": f"Bearer {token}"})
                 latencies.append(time.perf_counter() - started)
                 outcomes[str(response.status_code)] += 1
                 if "locked" in response.text:
@@ -121,9 +119,7 @@ def measure(database_url: str, args: argparse.Namespace, index_dir: str) -> dict
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", help="PostgreSQL server URL; a fresh database is created and dropped")
     parser.add_argument("--processes", type=int, default=1, help="uvicorn processes sharing the database")
     parser.add_argument("--users", type=int, default=200)

@@ -57,9 +57,7 @@ class ScriptedServer:
         self.routes.append(_Route(path, dict(params or {}), list(responses)))
 
     def respond(self, path: str, params: dict[str, str]) -> Response:
-        candidates = [
-            r for r in self.routes if r.path == path and all(params.get(k) == v for k, v in r.params.items())
-        ]
+        candidates = [r for r in self.routes if r.path == path and all(params.get(k) == v for k, v in r.params.items())]
         if not candidates:
             return 404, {}, f"no route for {path} {params}"
         return max(candidates, key=lambda r: len(r.params)).next_response()

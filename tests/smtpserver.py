@@ -31,9 +31,7 @@ class RecordingHandler:
     data_hook: Callable[[EmailMessage], str | None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
-    ) -> str:
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if self.rcpt_hook and (reply := self.rcpt_hook(address)):
             return reply
         envelope.rcpt_tos.append(address)

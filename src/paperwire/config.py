@@ -81,9 +81,7 @@ class Settings:
     digest_confirm_max_per_day: int = 5
     digest_subscribe_per_ip_per_hour: int = 20  # /subscribe requests per client IP (0 = no limit); same answer
     digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
-    digest_unsubscribe_mailto: str = (
-        ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
-    )
+    digest_unsubscribe_mailto: str = ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
     digest_admin_token: str = field(default="", repr=False)  # enables /digest/preview?token=...
     digest_crash_point: str = ""  # tests only: SIGKILL the sender at a named point
     dkim_selector: str = ""
@@ -130,9 +128,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     values.update(overrides)
     settings = Settings(**values)
     if not settings.dev_mode and len(settings.secret_key) < 32:
-        raise InvalidInput(
-            f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off"
-        )
+        raise InvalidInput(f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off")
     return settings
 
 

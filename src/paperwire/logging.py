@@ -20,9 +20,7 @@ class JsonFormatter(logging.Formatter):
 
 def configure_logging(json_output: bool = False, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        JsonFormatter() if json_output else logging.Formatter("%(levelname)s %(name)s %(message)s")
-    )
+    handler.setFormatter(JsonFormatter() if json_output else logging.Formatter("%(levelname)s %(name)s %(message)s"))
     root = logging.getLogger("paperwire")
     root.handlers[:] = [handler]
     root.setLevel(level)

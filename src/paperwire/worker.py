@@ -62,7 +62,11 @@ class Worker:
         now = self.clock()
         with self.engine.begin() as conn:
             last = {job.name: job_runs.last_started(conn, job.name) for job in self.jobs}
-        return [job for job in self.jobs if last[job.name] is None or now - _aware(last[job.name]) >= job.interval(self.settings)]  # type: ignore[operator]
+        return [
+            job
+            for job in self.jobs
+            if last[job.name] is None or now - _aware(last[job.name]) >= job.interval(self.settings)  # type: ignore[operator]
+        ]
 
     def run_once(self) -> list[dict[str, Any]]:
         """Run every due job once; returns their job rows' outcome."""

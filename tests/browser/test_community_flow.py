@@ -87,9 +87,7 @@ def test_sign_up_to_log_out(browser: object, settings: Settings, engine: Engine,
             page.fill("#comment-body", "Great paper, **bold** claim: $E = mc^2$")
             page.click("form.comment-form button[type=submit]")
             page.wait_for_selector(".comment-body strong")
-            assert "mc" in page.inner_text(
-                ".comment-body .math"
-            )  # passed through (the site's KaTeX may render it)
+            assert "mc" in page.inner_text(".comment-body .math")  # passed through (the site's KaTeX may render it)
 
             page.goto(url + "/account")
             page.click("form[action='/logout'] button[type=submit]")
@@ -97,10 +95,7 @@ def test_sign_up_to_log_out(browser: object, settings: Settings, engine: Engine,
             assert "/login" in page.url
     with engine.connect() as conn:
         assert (
-            conn.execute(
-                select(papers.c.upvotes, papers.c.submitted_on).where(papers.c.id == paper_id)
-            ).one()[0]
-            == 1
+            conn.execute(select(papers.c.upvotes, papers.c.submitted_on).where(papers.c.id == paper_id)).one()[0] == 1
         )
         assert conn.execute(select(votes)).first() is not None
         assert conn.execute(select(comments.c.body_md)).scalar_one().startswith("Great paper")

@@ -43,9 +43,7 @@ def paper_line(n: int) -> str:
     return json.dumps(GOOD | {"id": f"2501.{n:05d}", "title": f"Paper {n}"})
 
 
-def test_ingest_reports_counts_as_json_and_second_run_changes_nothing(
-    tmp_path: Path, database_url: str
-) -> None:
+def test_ingest_reports_counts_as_json_and_second_run_changes_nothing(tmp_path: Path, database_url: str) -> None:
     source = write_jsonl(tmp_path / "papers.jsonl.gz", [paper_line(n) for n in range(1, 6)], compress=True)
     first = json.loads(run(database_url, "ingest", "file", str(source), "--json").stdout)
     second = json.loads(run(database_url, "ingest", "file", str(source), "--json").stdout)
@@ -58,9 +56,7 @@ def test_ingest_reports_counts_as_json_and_second_run_changes_nothing(
     assert stats["by_category"] == {"cs.LG": 5}
 
 
-def test_malformed_lines_are_reported_with_file_and_line_and_skipped(
-    tmp_path: Path, database_url: str
-) -> None:
+def test_malformed_lines_are_reported_with_file_and_line_and_skipped(tmp_path: Path, database_url: str) -> None:
     source = write_jsonl(
         tmp_path / "mixed.jsonl",
         [paper_line(1), "{not json", json.dumps({"id": "2501.00009"}), paper_line(2)],

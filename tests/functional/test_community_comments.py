@@ -79,22 +79,13 @@ def test_edit_and_delete_only_own(settings: Settings, engine: Engine) -> None:
     _post(author, paper_id, csrf, "original")
     with engine.connect() as conn:
         comment_id = conn.execute(select(comments.c.id)).scalar_one()
-    assert (
-        other.post(f"/comments/{comment_id}/edit", data={"csrf_token": other_csrf, "body": "x"}).status_code
-        == 403
-    )
+    assert other.post(f"/comments/{comment_id}/edit", data={"csrf_token": other_csrf, "body": "x"}).status_code == 403
     assert other.post(f"/comments/{comment_id}/delete", data={"csrf_token": other_csrf}).status_code == 403
     assert (
-        author.post(
-            f"/comments/{comment_id}/edit", data={"csrf_token": csrf, "body": "**edited**"}
-        ).status_code
-        == 303
+        author.post(f"/comments/{comment_id}/edit", data={"csrf_token": csrf, "body": "**edited**"}).status_code == 303
     )
     with engine.connect() as conn:
-        assert (
-            conn.execute(select(comments.c.body_html)).scalar_one().strip()
-            == "<p><strong>edited</strong></p>"
-        )
+        assert conn.execute(select(comments.c.body_html)).scalar_one().strip() == "<p><strong>edited</strong></p>"
     assert author.post(f"/comments/{comment_id}/delete", data={"csrf_token": csrf}).status_code == 303
     assert "[deleted]" in author.get(f"/discuss/{paper_id}").text
 
@@ -154,14 +145,10 @@ def test_api_comment(settings: Settings, engine: Engine) -> None:
     client = client_for(make_app(settings)[0])
     csrf = login(client, make_user(engine)["email"])
     token = (
-        Soup(client.post("/account/tokens", data={"csrf_token": csrf}).text, "html.parser")
-        .find(id="new-token")
-        .text
+        Soup(client.post("/account/tokens", data={"csrf_token": csrf}).text, "html.parser").find(id="new-token").text
     )
     headers = {"Authorization": f"Bearer {token}"}
     response = client.post(f"/api/papers/{paper_id}/comments", json={"body": "via API"}, headers=headers)
     assert response.status_code == 200
     assert response.json()["url"].startswith(f"/discuss/{paper_id}#c")
-    assert (
-        client.post(f"/api/papers/{paper_id}/comments", json={"body": ""}, headers=headers).status_code == 400
-    )
+    assert client.post(f"/api/papers/{paper_id}/comments", json={"body": ""}, headers=headers).status_code == 400

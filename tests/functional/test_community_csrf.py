@@ -52,9 +52,7 @@ def test_route_list_is_complete(settings: Settings) -> None:
 
 
 @pytest.mark.parametrize("with_wrong_token", [False, True])
-def test_every_state_changing_route_needs_csrf(
-    settings: Settings, engine: Engine, with_wrong_token: bool
-) -> None:
+def test_every_state_changing_route_needs_csrf(settings: Settings, engine: Engine, with_wrong_token: bool) -> None:
     paper_id = make_paper(engine)
     admin = make_user(engine, admin=True)
     app = make_app(settings)[0]

@@ -25,18 +25,12 @@ def test_ban_stops_votes_counting_and_unban_restores(settings: Settings, engine:
     voter.post(f"/papers/{paper_id}/vote", data={"csrf_token": login(voter, voter_account["email"])})
     assert _upvotes(engine, paper_id) == 1
     admin_csrf = login(admin, make_user(engine, admin=True)["email"])
-    assert (
-        admin.post(f"/admin/users/{voter_account['id']}/ban", data={"csrf_token": admin_csrf}).status_code
-        == 303
-    )
+    assert admin.post(f"/admin/users/{voter_account['id']}/ban", data={"csrf_token": admin_csrf}).status_code == 303
     assert _upvotes(engine, paper_id) == 0
     assert voter.get("/account").status_code == 303  # sessions ended
     token = client_for(app).get("/login")
     assert token.status_code == 200
-    assert (
-        admin.post(f"/admin/users/{voter_account['id']}/unban", data={"csrf_token": admin_csrf}).status_code
-        == 303
-    )
+    assert admin.post(f"/admin/users/{voter_account['id']}/unban", data={"csrf_token": admin_csrf}).status_code == 303
     assert _upvotes(engine, paper_id) == 1
 
 
@@ -71,9 +65,7 @@ def test_hidden_paper_cannot_be_voted_or_discussed(settings: Settings, engine: E
     assert admin.post(f"/admin/papers/{paper_id}/hide", data={"csrf_token": admin_csrf}).status_code == 303
     csrf = login(user, make_user(engine)["email"])
     assert user.post(f"/papers/{paper_id}/vote", data={"csrf_token": csrf}).status_code == 404
-    assert (
-        user.post(f"/papers/{paper_id}/comments", data={"csrf_token": csrf, "body": "hi"}).status_code == 404
-    )
+    assert user.post(f"/papers/{paper_id}/comments", data={"csrf_token": csrf, "body": "hi"}).status_code == 404
     admin.post(f"/admin/papers/{paper_id}/unhide", data={"csrf_token": admin_csrf})
     assert user.post(f"/papers/{paper_id}/vote", data={"csrf_token": csrf}).status_code == 303
 
@@ -87,14 +79,10 @@ def test_reports_reach_admins_and_hidden_comments_disappear(settings: Settings, 
     with engine.connect() as conn:
         comment_id = conn.execute(select(comments.c.id)).scalar_one()
     reporter_csrf = login(reporter, make_user(engine)["email"])
-    reporter.post(
-        f"/comments/{comment_id}/report", data={"csrf_token": reporter_csrf, "reason": "<b>spam</b>"}
-    )
+    reporter.post(f"/comments/{comment_id}/report", data={"csrf_token": reporter_csrf, "reason": "<b>spam</b>"})
     admin_csrf = login(admin, make_user(engine, admin=True)["email"])
     page = admin.get("/admin")
     assert "&lt;b&gt;spam&lt;/b&gt;" in page.text
-    assert (
-        admin.post(f"/admin/comments/{comment_id}/hide", data={"csrf_token": admin_csrf}).status_code == 303
-    )
+    assert admin.post(f"/admin/comments/{comment_id}/hide", data={"csrf_token": admin_csrf}).status_code == 303
     assert "spam spam spam" not in reporter.get(f"/discuss/{paper_id}").text
     assert "spam spam spam" in admin.get(f"/discuss/{paper_id}").text  # admins still see it, marked hidden

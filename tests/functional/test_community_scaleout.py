@@ -27,13 +27,9 @@ USERS = 12
 
 def _api_token(base: str, email: str) -> str:
     with httpx.Client(base_url=base) as client:
-        csrf = BeautifulSoup(client.get("/login").text, "html.parser").find("input", {"name": "csrf_token"})[
-            "value"
-        ]
+        csrf = BeautifulSoup(client.get("/login").text, "html.parser").find("input", {"name": "csrf_token"})["value"]
         client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf})
-        csrf = BeautifulSoup(client.get("/account").text, "html.parser").find(
-            "input", {"name": "csrf_token"}
-        )["value"]
+        csrf = BeautifulSoup(client.get("/account").text, "html.parser").find("input", {"name": "csrf_token"})["value"]
         page = client.post("/account/tokens", data={"csrf_token": csrf})
         return str(BeautifulSoup(page.text, "html.parser").find(id="new-token").text)
 
@@ -69,11 +65,7 @@ def test_two_processes_count_every_vote_once(settings: Settings, engine: Engine,
             statuses = [s for job in jobs for s in job.result()]
     assert set(statuses) == {200}
     with engine.connect() as conn:
-        upvotes = dict(
-            conn.execute(select(papers.c.id, papers.c.upvotes).where(papers.c.id.in_(paper_ids))).all()
-        )
+        upvotes = dict(conn.execute(select(papers.c.id, papers.c.upvotes).where(papers.c.id.in_(paper_ids))).all())
         assert conn.execute(select(func.count()).select_from(votes)).scalar_one() == USERS * len(paper_ids)
-        assert conn.execute(select(func.count()).select_from(comments)).scalar_one() == USERS * 2 * len(
-            paper_ids
-        )
+        assert conn.execute(select(func.count()).select_from(comments)).scalar_one() == USERS * 2 * len(paper_ids)
     assert upvotes == dict.fromkeys(paper_ids, USERS)

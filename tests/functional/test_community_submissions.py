@@ -40,9 +40,7 @@ def test_submit_known_paper_by_url(settings: Settings, engine: Engine) -> None:
     assert response.status_code == 303
     assert response.headers["location"] == f"/papers/{paper_id}"
     with engine.connect() as conn:
-        assert (
-            conn.execute(select(papers.c.submitted_on).where(papers.c.id == paper_id)).scalar_one() == TODAY
-        )
+        assert conn.execute(select(papers.c.submitted_on).where(papers.c.id == paper_id)).scalar_one() == TODAY
         row = conn.execute(select(submissions)).one()
     assert row.user_id == user["id"]
     assert _submit(client, csrf, paper_id).status_code == 409  # no duplicates
@@ -78,16 +76,11 @@ def test_unknown_paper_is_fetched_from_the_configured_api_only(
     assert _submit(client, csrf, "arXiv:2401.12345").status_code == 303
     assert [r.params.get("id_list") for r in server.requests] == ["2401.12345"]
     with engine.connect() as conn:
-        assert (
-            "Tokenizer-Free"
-            in conn.execute(select(papers.c.title).where(papers.c.id == "2401.12345")).scalar_one()
-        )
+        assert "Tokenizer-Free" in conn.execute(select(papers.c.title).where(papers.c.id == "2401.12345")).scalar_one()
 
 
 def test_limits(settings: Settings, engine: Engine) -> None:
-    strict = Settings(
-        **{**settings.__dict__, "submissions_per_user_per_day": 1, "submission_max_paper_age_days": 10}
-    )
+    strict = Settings(**{**settings.__dict__, "submissions_per_user_per_day": 1, "submission_max_paper_age_days": 10})
     old = make_paper(engine, published=TODAY - timedelta(days=11))
     fresh = [make_paper(engine, published=TODAY) for _ in range(2)]
     app = make_app(strict)[0]
@@ -112,8 +105,6 @@ def test_api_submission(settings: Settings, engine: Engine) -> None:
         .find(id="new-token")
         .text
     )
-    response = client.post(
-        "/api/submissions", json={"paper": paper_id}, headers={"Authorization": f"Bearer {token}"}
-    )
+    response = client.post("/api/submissions", json={"paper": paper_id}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json() == {"ok": True, "paper_id": paper_id, "url": f"/papers/{paper_id}"}

@@ -58,9 +58,7 @@ def test_twenty_parallel_upvotes_by_one_user_count_once(settings: Settings, engi
     token = _token(client, login(client, user["email"]))
     headers = {"Authorization": f"Bearer {token}"}
     with ThreadPoolExecutor(20) as pool:
-        responses = list(
-            pool.map(lambda _: client.post(f"/api/papers/{paper_id}/vote", headers=headers), range(20))
-        )
+        responses = list(pool.map(lambda _: client.post(f"/api/papers/{paper_id}/vote", headers=headers), range(20)))
     assert {r.status_code for r in responses} == {200}
     assert sum(r.json()["changed"] for r in responses) == 1
     assert _upvotes(engine, paper_id) == 1
@@ -96,9 +94,7 @@ def test_votes_are_rate_limited(settings: Settings, engine: Engine) -> None:
     user = make_user(engine)
     client = client_for(make_app(strict)[0])
     csrf = login(client, user["email"])
-    statuses = [
-        client.post(f"/papers/{paper_id}/vote", data={"csrf_token": csrf}).status_code for _ in range(4)
-    ]
+    statuses = [client.post(f"/papers/{paper_id}/vote", data={"csrf_token": csrf}).status_code for _ in range(4)]
     assert statuses == [303, 303, 303, 429]
 
 

@@ -68,7 +68,8 @@ def check_invariant(engine: Engine, handler: RecordingHandler) -> int:
     for email, row in rows.items():
         assert row.status == "sent", (email, row.status)
         ids = got[email]
-        assert 1 <= len(ids) <= 2 and set(ids) == {row.message_id}, (email, ids)
+        assert 1 <= len(ids) <= 2, (email, ids)
+        assert set(ids) == {row.message_id}, (email, ids)
         if len(ids) == 2:
             assert row.resends == 1, f"{email} got two copies but the ledger did not report it"
             twice += 1

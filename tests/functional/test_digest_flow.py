@@ -51,7 +51,9 @@ def subscribe_and_confirm(client: TestClient, outbox: list[EmailMessage], email:
     url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
     page = client.get(url)
     assert page.status_code == 200
-    form = BeautifulSoup(page.text, "html.parser").find("form", attrs={"method": "post", "action": re.compile("confirm")})
+    form = BeautifulSoup(page.text, "html.parser").find(
+        "form", attrs={"method": "post", "action": re.compile("confirm")}
+    )
     assert form is not None
     assert client.post(url).status_code == 200
 
@@ -63,15 +65,20 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app.state.services.engine.dispose()
 
 
-def test_subscribe_confirm_send_unsubscribe_and_second_edition(client: TestClient, engine: Engine, settings: Settings) -> None:
-    outbox = client.app.state.services.extras.setdefault("mailer", __import__("paperwire.mail").mail.MemoryMailer()).outbox  # type: ignore[attr-defined]
+def test_subscribe_confirm_send_unsubscribe_and_second_edition(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    outbox = client.app.state.services.extras.setdefault(  # type: ignore[attr-defined]
+        "mailer", __import__("paperwire.mail").mail.MemoryMailer()
+    ).outbox
     subscribe_and_confirm(client, outbox, "Reader@Example.org")
     first = add_papers(engine, MONDAY, 3)
     with smtp_server() as (url, handler):
         smtp_settings = dataclasses.replace(settings, mail_backend="smtp", smtp_url=url, digest_rate_per_minute=0)
         service = DigestService(engine, smtp_settings, SMTPMailer(url), clock=lambda: at(MONDAY))
         [report] = service.send()
-        assert report.sent == 1 and report.status == "finished"
+        assert report.sent == 1
+        assert report.status == "finished"
         [received] = handler.received
         message = received.message
         assert received.rcpt_tos == ["reader@example.org"]
@@ -98,8 +105,12 @@ def test_subscribe_confirm_send_unsubscribe_and_second_edition(client: TestClien
     status = DigestService(engine, settings).status()
     assert status["subscribers"] == {"active": 1}
     for _ in range(2):  # RFC 8058 one-click, idempotent, no cookies, no redirect
-        response = client.post(unsubscribe, content=b"List-Unsubscribe=One-Click", follow_redirects=False,
-                               headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = client.post(
+            unsubscribe,
+            content=b"List-Unsubscribe=One-Click",
+            follow_redirects=False,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert response.status_code == 200
     assert DigestService(engine, settings).status()["subscribers"] == {"unsubscribed": 1}
 
@@ -115,7 +126,9 @@ def test_subscribe_answers_the_same_for_known_and_unknown_addresses(client: Test
     assert len(outbox) == 2  # the resend within the interval was rate-limited
 
 
-def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(client: TestClient, engine: Engine, settings: Settings) -> None:
+def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
     client.post("/subscribe", data={"email": "c@example.org"})
     outbox = client.app.state.services.extras["mailer"].outbox  # type: ignore[attr-defined]
     url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
@@ -135,7 +148,8 @@ def test_subscribe_is_rate_limited_per_client_ip_with_the_same_answer(settings: 
         answers = [one.post("/subscribe", data={"email": f"r{n}@example.org"}) for n in range(5)]
         late = other.post("/subscribe", data={"email": "late@example.org"})
     strip = lambda text: BeautifulSoup(text, "html.parser").find("main").get_text()  # noqa: E731
-    assert {a.status_code for a in [*answers, late]} == {200} and len({strip(a.text) for a in answers}) == 1
+    assert {a.status_code for a in [*answers, late]} == {200}
+    assert len({strip(a.text) for a in answers}) == 1
     assert sorted(m["To"] for m in outbox) == ["late@example.org", "r0@example.org", "r1@example.org", "r2@example.org"]
     assert DigestService(app.state.services.engine, settings).status()["subscribers"] == {"pending": 4}
     app.state.services.engine.dispose()
@@ -150,7 +164,8 @@ def test_dry_run_counts_only_what_would_really_be_sent(engine: Engine, settings:
         SubscriptionService(engine, settings, MemoryMailer()).add_confirmed(email)
     mailer = MemoryMailer()
     service = DigestService(engine, settings, mailer, clock=lambda: at(tuesday))
-    assert service.dry_run(tuesday)["would_send"] == 2 and mailer.outbox == []
+    assert service.dry_run(tuesday)["would_send"] == 2
+    assert mailer.outbox == []
     service.send(tuesday)
     assert len(mailer.outbox) == 2
     wednesday = tuesday + timedelta(days=1)
@@ -158,4 +173,5 @@ def test_dry_run_counts_only_what_would_really_be_sent(engine: Engine, settings:
     dry = service.dry_run(wednesday)  # Tuesday's papers are still in the window but were sent
     assert (dry["would_send"], dry["would_skip"]) == (0, 2)
     [report] = service.send(wednesday)
-    assert len(mailer.outbox) == 2 and report.sent == 0
+    assert len(mailer.outbox) == 2
+    assert report.sent == 0

@@ -47,9 +47,7 @@ def ingest_command(path: Path, database_url: str) -> tuple[list[str], dict[str, 
 def snapshot(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         return {
-            "papers": sorted(
-                conn.execute(select(papers.c.id, papers.c.content_hash, papers.c.version)).all()
-            ),
+            "papers": sorted(conn.execute(select(papers.c.id, papers.c.content_hash, papers.c.version)).all()),
             "authors": conn.execute(select(func.count()).select_from(paper_authors)).scalar_one(),
             "categories": conn.execute(select(func.count()).select_from(paper_categories)).scalar_one(),
             "versions": conn.execute(select(func.count()).select_from(paper_versions)).scalar_one(),

@@ -57,9 +57,7 @@ def paper_count(engine: Engine) -> int:
 
 def script_oai(server: ScriptedServer, page2: list | None = None) -> None:
     server.add("/oai", [(200, {}, body("oai_arxiv_page1.xml"))], params={"metadataPrefix": "arXiv"})
-    server.add(
-        "/oai", page2 or [(200, {}, body("oai_arxiv_page2.xml"))], params={"resumptionToken": "6960524|1001"}
-    )
+    server.add("/oai", page2 or [(200, {}, body("oai_arxiv_page2.xml"))], params={"resumptionToken": "6960524|1001"})
     server.add("/oai", [(200, {}, body("oai_arxiv_page3.xml"))], params={"resumptionToken": "6960524|1002"})
 
 
@@ -114,9 +112,7 @@ def test_oai_no_records_match_is_an_empty_harvest(
     assert (report.read, report.inserted) == (0, 0)
 
 
-def test_api_category_ingest_pages_and_counts(
-    server: ScriptedServer, client: ArxivHttpClient, engine: Engine
-) -> None:
+def test_api_category_ingest_pages_and_counts(server: ScriptedServer, client: ArxivHttpClient, engine: Engine) -> None:
     server.add("/api/query", [(200, {}, body("api_search_page1.xml"))], params={"start": "0"})
     server.add("/api/query", [(200, {}, body("api_search_page2.xml"))])
     report = sources.ingest_api(IngestService(engine), client, "cs.LG", 2)
@@ -124,9 +120,7 @@ def test_api_category_ingest_pages_and_counts(
     assert report.errors == []
 
 
-def test_rss_listing_sets_announce_dates(
-    server: ScriptedServer, client: ArxivHttpClient, engine: Engine
-) -> None:
+def test_rss_listing_sets_announce_dates(server: ScriptedServer, client: ArxivHttpClient, engine: Engine) -> None:
     server.add("/atom/cs.LG", [(200, {}, body("rss_cs_lg.xml"))])
     report = sources.ingest_rss(IngestService(engine), client, "cs.LG")
     with engine.connect() as conn:

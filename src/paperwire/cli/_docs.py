@@ -12,9 +12,7 @@ from paperwire.cli import app
 
 def _walk(command: Any, path: str, ctx: Any, out: list[str]) -> None:
     # Typer vendors its own click: use the command's own context class, and duck-type groups.
-    sub_ctx = (
-        ctx if path == "paperwire" else command.context_class(command, info_name=path.split()[-1], parent=ctx)
-    )
+    sub_ctx = ctx if path == "paperwire" else command.context_class(command, info_name=path.split()[-1], parent=ctx)
     if path != "paperwire":
         out.append(f"## `{path}`\n")
     out.append("```\n" + command.get_help(sub_ctx).rstrip() + "\n```\n")

@@ -90,7 +90,9 @@ def add(
     if json_output:
         _common.print_json(result)
     else:
-        _common.console.print(("dry run: would " if dry_run else "") + f"{action} {email}", highlight=False, markup=False)
+        _common.console.print(
+            ("dry run: would " if dry_run else "") + f"{action} {email}", highlight=False, markup=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -56,8 +56,7 @@ def print_report(report: IngestReport, json_output: bool) -> None:
     _common.console.print(
         f"{prefix}read {data['read']:,}, inserted {data['inserted']:,}, updated {data['updated']:,}, "
         f"unchanged {data['unchanged']:,}, skipped {data['skipped']:,}, errors {len(report.errors):,} "
-        f"in {data['elapsed_s']:.1f} s"
-        + (f" (resumed at {report.resumed_from})" if report.resumed_from else ""),
+        f"in {data['elapsed_s']:.1f} s" + (f" (resumed at {report.resumed_from})" if report.resumed_from else ""),
         highlight=False,
         soft_wrap=True,
     )
@@ -67,9 +66,7 @@ def print_report(report: IngestReport, json_output: bool) -> None:
 def ingest_file(
     paths: list[Path] = typer.Argument(..., help="JSON-lines or JSON files, plain or gzipped."),
     fmt: str = typer.Option("auto", "--format", help=f"Input format: {FORMATS}."),
-    strict: bool = typer.Option(
-        False, "--strict", help="Stop at the first bad record instead of skipping it."
-    ),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first bad record instead of skipping it."),
     dry_run: bool = DRY_RUN_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
@@ -97,9 +94,7 @@ def ingest_oai(
     """Harvest arXiv OAI-PMH ListRecords (resumable: rerun the same command after a crash)."""
     ingest = service()
     with ArxivHttpClient(_common.settings()) as client, _progress(f"oai {set_spec or 'all'}") as advance:
-        report = sources.ingest_oai(
-            ingest, client, set_spec, from_date, prefix, dry_run=dry_run, on_progress=advance
-        )
+        report = sources.ingest_oai(ingest, client, set_spec, from_date, prefix, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
 
 
@@ -149,9 +144,7 @@ def ingest_recent(
                     sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)
                 )
     except UpstreamUnavailable as error:
-        _common.err_console.print(
-            f"arXiv unreachable ({error}); serving what the database has.", markup=False
-        )
+        _common.err_console.print(f"arXiv unreachable ({error}); serving what the database has.", markup=False)
     if json_output:
         _common.print_json([r.as_dict() for r in reports])
     else:

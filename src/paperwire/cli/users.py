@@ -24,9 +24,7 @@ def create(
     email: str = typer.Argument(..., help="The account's e-mail address."),
     admin: bool = typer.Option(False, "--admin", help="Make the account an administrator (moderation)."),
     name: str = typer.Option("", "--name", help="Display name (default: the address's local part)."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from stdin's first line."
-    ),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin's first line."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check everything; create nothing."),
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -41,9 +39,7 @@ def create(
     elif dry_run:
         _common.console.print(f"Would create {'admin ' if admin else ''}account {result['email']}.")
     else:
-        _common.console.print(
-            f"Created {'admin ' if admin else ''}account {result['email']} (id {result['id']})."
-        )
+        _common.console.print(f"Created {'admin ' if admin else ''}account {result['email']} (id {result['id']}).")
 
 
 def register(app: typer.Typer) -> None:

@@ -103,9 +103,7 @@ class AccountService:
         """A new session id (never the old one: no fixation); PermissionDenied on bad credentials."""
         email = email.strip().lower()
         with self.engine.begin() as conn:
-            ratelimit.hit(
-                conn, f"login:ip:{client}", self.settings.login_attempts_per_15min * 3, 900, self.now()
-            )
+            ratelimit.hit(conn, f"login:ip:{client}", self.settings.login_attempts_per_15min * 3, 900, self.now())
             ratelimit.hit(
                 conn,
                 ratelimit.email_key("login", email),
@@ -153,9 +151,7 @@ class AccountService:
     def request_reset(self, email: str, client: str) -> list[EmailMessage]:
         with self.engine.begin() as conn:
             ratelimit.hit(conn, f"reset:ip:{client}", self.settings.resets_per_hour, 3600, self.now())
-            ratelimit.hit(
-                conn, ratelimit.email_key("reset", email), self.settings.resets_per_hour, 3600, self.now()
-            )
+            ratelimit.hit(conn, ratelimit.email_key("reset", email), self.settings.resets_per_hour, 3600, self.now())
         try:
             email = normalize_email(email)
         except InvalidInput:
@@ -190,9 +186,7 @@ class AccountService:
 
     def reauthenticate(self, user: User, password: str) -> None:
         with self.engine.begin() as conn:
-            ratelimit.hit(
-                conn, f"reauth:user:{user.id}", self.settings.login_attempts_per_15min, 900, self.now()
-            )
+            ratelimit.hit(conn, f"reauth:user:{user.id}", self.settings.login_attempts_per_15min, 900, self.now())
             current = repo.get_user(conn, user.id)
         if current is None or not passwords.verify_password(current.password_hash, password):
             raise PermissionDenied("Your current password is not correct.")
@@ -211,9 +205,7 @@ class AccountService:
         with self.engine.begin() as conn:
             if repo.get_user_by_email(conn, new_email) is not None:
                 return []  # taken: answer the same, send nothing
-            token = self._link_token(
-                conn, user.id, CHANGE_EMAIL, new_email, self.settings.verify_link_lifetime_hours
-            )
+            token = self._link_token(conn, user.id, CHANGE_EMAIL, new_email, self.settings.verify_link_lifetime_hours)
         url = link(self.settings, "/account/email/confirm", token)
         return [compose(self.settings, CHANGE_EMAIL, new_email, link=url, old_email=user.email)]
 
@@ -240,9 +232,7 @@ class AccountService:
         if len(bio) > 2000:
             raise InvalidInput("The bio may have at most 2000 characters.")
         with self.engine.begin() as conn:
-            repo.update_user(
-                conn, user.id, display_name=clean_display_name(display_name, user.email), bio=bio.strip()
-            )
+            repo.update_user(conn, user.id, display_name=clean_display_name(display_name, user.email), bio=bio.strip())
 
     def create_api_token(self, user: User, name: str) -> str:
         raw = "pw_" + secrets.token_urlsafe(32)

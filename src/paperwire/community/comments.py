@@ -98,9 +98,7 @@ class CommentService:
         with self.engine.begin() as conn:
             comment = self._own(conn, user, comment_id)
             self._limit(conn, user)
-            repo.update_comment(
-                conn, comment_id, body_md=body, body_html=render_markdown(body), edited_at=utcnow()
-            )
+            repo.update_comment(conn, comment_id, body_md=body, body_html=render_markdown(body), edited_at=utcnow())
             return str(comment["paper_id"])
 
     def delete(self, user: User, comment_id: int) -> str:

@@ -64,9 +64,7 @@ class SubmissionService:
         with self.engine.begin() as conn:
             ratelimit.hit(conn, f"submit:user:{user.id}", self.settings.submissions_per_hour, 3600, utcnow())
             if repo.count_on(conn, user.id, today) >= self.settings.submissions_per_user_per_day:
-                raise PermissionDenied(
-                    f"You can submit {self.settings.submissions_per_user_per_day} papers a day."
-                )
+                raise PermissionDenied(f"You can submit {self.settings.submissions_per_user_per_day} papers a day.")
 
     def _ensure_paper(self, arxiv_id: str) -> dict[str, object]:
         with read_only(self.engine) as conn:
@@ -93,13 +91,9 @@ class SubmissionService:
         published = row["published"]
         oldest = now.date() - timedelta(days=self.settings.submission_max_paper_age_days)
         if isinstance(published, date) and published < oldest:
-            raise InvalidInput(
-                f"Only papers from the last {self.settings.submission_max_paper_age_days} days."
-            )
+            raise InvalidInput(f"Only papers from the last {self.settings.submission_max_paper_age_days} days.")
         with self.engine.begin() as conn:
-            if repo.is_hidden(conn, arxiv_id) or not repo.insert_submission(
-                conn, arxiv_id, user.id, now.date(), now
-            ):
+            if repo.is_hidden(conn, arxiv_id) or not repo.insert_submission(conn, arxiv_id, user.id, now.date(), now):
                 raise Conflict(f"{arxiv_id} has already been submitted.")
             repo.mark_submitted(conn, arxiv_id, now.date(), now)
         return arxiv_id

@@ -15,9 +15,7 @@ from paperwire.storage.tables import papers
 
 
 def weights_from(settings: Settings) -> TrendingWeights:
-    return TrendingWeights(
-        settings.trending_vote_weight, settings.trending_comment_weight, settings.trending_gravity
-    )
+    return TrendingWeights(settings.trending_vote_weight, settings.trending_comment_weight, settings.trending_gravity)
 
 
 def _candidates(conn: Connection, since: date) -> list[dict[str, Any]]:

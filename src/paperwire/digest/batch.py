@@ -11,8 +11,8 @@ from sqlalchemy import Engine, select
 
 from paperwire.storage import subscribers as repo
 from paperwire.storage.db import read_only
-from paperwire.storage.digest_tables import digest_editions
 from paperwire.storage.digest_ledger import SendRow
+from paperwire.storage.digest_tables import digest_editions
 from paperwire.storage.subscribers import Subscriber
 from paperwire.storage.tables import papers
 

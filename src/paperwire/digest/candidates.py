@@ -113,7 +113,8 @@ def load_pool(engine: Engine, since: date, until: date, matcher: Matcher | None 
     """Papers whose listing day falls in [since, until], most upvoted first."""
     columns = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text, papers.c.categories_text,
                papers.c.upvotes, _DAY.label("day"))  # fmt: skip
-    query = select(*columns).where(_DAY >= since, _DAY <= until).order_by(papers.c.upvotes.desc(), _DAY.desc(),
+    # _DAY is a SQL column expression, not a constant: SIM300's "Yoda condition" does not apply.
+    query = select(*columns).where(_DAY >= since, _DAY <= until).order_by(papers.c.upvotes.desc(), _DAY.desc(),  # noqa: SIM300
                                                                            papers.c.id)  # fmt: skip
     found: dict[str, Candidate] = {}
     with read_only(engine) as conn:

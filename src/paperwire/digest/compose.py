@@ -150,7 +150,7 @@ def build_raw(
     return fast_message(headers, text, html)
 
 
-_PART = "Content-Type: text/{}; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+_PART = 'Content-Type: text/{}; charset="utf-8"\r\nMIME-Version: 1.0\r\nContent-Transfer-Encoding: base64\r\n\r\n'
 
 
 def _base64_lines(text: str) -> bytes:

@@ -49,7 +49,9 @@ def build_pool(engine: Engine, settings: Settings, day: date, matcher: Matcher |
     return load_pool(engine, day - timedelta(days=max(7, settings.digest_window_days) - 1), day, matcher)
 
 
-def _row(settings: Settings, edition: Edition, subscriber: Subscriber, items: list[Any], now: datetime) -> dict[str, Any]:
+def _row(
+    settings: Settings, edition: Edition, subscriber: Subscriber, items: list[Any], now: datetime
+) -> dict[str, Any]:
     return {"edition_id": edition.id, "subscriber_id": subscriber.id, "status": "pending" if items else "skipped",
             "items": [item.as_json() for item in items], "attempts": 0, "resends": 0, "next_attempt_at": now,
             "message_id": message_id(settings, edition.id, subscriber.id, links.mail_domain(settings))}  # fmt: skip

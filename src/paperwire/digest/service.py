@@ -125,5 +125,6 @@ def preview_message(engine: Engine, settings: Settings, email: str, *, day: date
         extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
     items = choose_items(settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra)
     sections = render_sections(settings, [i.as_json() for i in items], pool.papers)
-    return build_message(settings, subscriber, day, sections, message_id(settings, 0, subscriber.id,
-                                                                         links.mail_domain(settings)))
+    return build_message(
+        settings, subscriber, day, sections, message_id(settings, 0, subscriber.id, links.mail_domain(settings))
+    )

@@ -83,7 +83,9 @@ class SubscriptionService:
             return True
         if now - last < timedelta(seconds=self.settings.digest_confirm_resend_interval_s):
             return False
-        return not (self._same_day(subscriber, now) and subscriber.confirm_sends >= self.settings.digest_confirm_max_per_day)
+        return not (
+            self._same_day(subscriber, now) and subscriber.confirm_sends >= self.settings.digest_confirm_max_per_day
+        )
 
     def _send_confirmation(self, subscriber: Subscriber) -> None:
         context = {"confirm_url": links.confirm_url(self.settings, subscriber),

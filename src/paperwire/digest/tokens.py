@@ -57,8 +57,9 @@ def read_manage_token(settings: Settings, token: str) -> tuple[int, str]:
 
 def is_admin_token(settings: Settings, token: str | None) -> bool:
     expected = settings.digest_admin_token
-    return bool(expected and token) and hmac.compare_digest(sha256(expected.encode()).digest(),
-                                                            sha256(str(token).encode()).digest())
+    return bool(expected and token) and hmac.compare_digest(
+        sha256(expected.encode()).digest(), sha256(str(token).encode()).digest()
+    )
 
 
 def message_id(settings: Settings, edition_id: int, subscriber_id: int, domain: str) -> str:

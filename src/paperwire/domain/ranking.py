@@ -42,9 +42,7 @@ def trending_score(votes: float, comments: float, age_hours: float, weights: Tre
     return points / decay
 
 
-def explain_trending(
-    votes: float, comments: float, age_hours: float, weights: TrendingWeights
-) -> dict[str, Any]:
+def explain_trending(votes: float, comments: float, age_hours: float, weights: TrendingWeights) -> dict[str, Any]:
     """The 'why trending' breakdown: each term of the formula and the result."""
     age = max(age_hours, 0.0)
     decay = (age + AGE_OFFSET_HOURS) ** weights.gravity

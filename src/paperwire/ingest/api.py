@@ -44,9 +44,7 @@ def _parse_entry(entry: ET.Element, url: str, position: int) -> Parsed:
     entry_id = child_text(entry, "atom:id") or ""
     if _ERROR_ID in entry_id:
         reason = child_text(entry, "atom:summary") or entry_id
-        return Parsed(
-            record=None, error=RecordError(url, position, f"arXiv API error: {reason}"), position=position
-        )
+        return Parsed(record=None, error=RecordError(url, position, f"arXiv API error: {reason}"), position=position)
     try:
         record = _record_from_entry(entry, entry_id)
     except ValueError as exc:

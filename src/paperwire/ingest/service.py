@@ -104,9 +104,7 @@ class IngestService:
         for item in batch:
             if item.error is not None:
                 if strict:
-                    raise StrictModeError(
-                        f"{item.error} (--strict: stopped; nothing from this batch was written)"
-                    )
+                    raise StrictModeError(f"{item.error} (--strict: stopped; nothing from this batch was written)")
                 report.errors.append(item.error)
                 log.info("ingest.bad_record", extra={"where": str(item.error)})
             elif item.record is not None:

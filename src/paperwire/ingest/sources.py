@@ -60,9 +60,7 @@ def _ingest_one_file(
         "file", key, str(last.position), state={"format": fmt, "path": os.fspath(path)}
     )
     items = files.read_file(path, fmt, start_position=start)
-    service.ingest(
-        items, report, checkpoint_for=checkpoint, strict=strict, dry_run=dry_run, on_progress=on_progress
-    )
+    service.ingest(items, report, checkpoint_for=checkpoint, strict=strict, dry_run=dry_run, on_progress=on_progress)
     service.finish("file", key, dry_run=dry_run)
 
 
@@ -82,9 +80,7 @@ def ingest_oai(
     An expired resumption token restarts from the checkpointed datestamp (upserts are idempotent).
     """
     if metadata_prefix not in oai.METADATA_PREFIXES:
-        raise InvalidInput(
-            f"--prefix must be one of {', '.join(oai.METADATA_PREFIXES)}, got {metadata_prefix!r}"
-        )
+        raise InvalidInput(f"--prefix must be one of {', '.join(oai.METADATA_PREFIXES)}, got {metadata_prefix!r}")
     key = f"{set_spec or '*'}|{metadata_prefix}"
     previous = service.run(lambda conn: load_checkpoint(conn, "oai", key))
     token = previous.position if previous else None
@@ -180,9 +176,7 @@ def ingest_ids(
 ) -> IngestReport:
     """Look papers up by id in the arXiv API (paper submissions use this)."""
     report = IngestReport(source="api:id_list")
-    _write_pages(
-        service, ((page.records, None) for page in api.fetch_ids(client, ids)), report, dry_run, None
-    )
+    _write_pages(service, ((page.records, None) for page in api.fetch_ids(client, ids)), report, dry_run, None)
     return report
 
 

@@ -92,9 +92,7 @@ class SMTPMailer:
     def __init__(self, url: str, timeout_s: float = 30.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise InvalidInput(
-                f"PAPERWIRE_SMTP_URL must look like smtp://host:port, got {parts.scheme}://..."
-            )
+            raise InvalidInput(f"PAPERWIRE_SMTP_URL must look like smtp://host:port, got {parts.scheme}://...")
         self.host = parts.hostname
         self.implicit_tls = parts.scheme == "smtps"
         self.port = parts.port or (465 if self.implicit_tls else 25)
@@ -155,8 +153,10 @@ class SMTPSession:
                 return _pipelined(self.smtp, sender, recipient, data)
             return self.smtp.sendmail(sender, [recipient], data)
         if not self.smtp.has_extn("smtputf8"):  # as SMTP.send_message does
-            raise smtplib.SMTPNotSupportedError("One or more source or delivery addresses require internationalized"
-                                                " email support, but the server does not advertise SMTPUTF8")
+            raise smtplib.SMTPNotSupportedError(
+                "One or more source or delivery addresses require internationalized"
+                " email support, but the server does not advertise SMTPUTF8"
+            )
         return self.smtp.sendmail(sender, [recipient], data, ["SMTPUTF8", "BODY=8BITMIME"])
 
     def _mapped(self, send: Callable[..., dict[str, tuple[int, bytes]]], *args: Any) -> None:
@@ -221,6 +221,4 @@ def build_mailer(settings: Settings) -> MemoryMailer | SMTPMailer:
         return MemoryMailer()
     if settings.mail_backend == "console":
         return ConsoleMailer()
-    raise InvalidInput(
-        f"PAPERWIRE_MAIL_BACKEND must be smtp, console or memory, got {settings.mail_backend!r}"
-    )
+    raise InvalidInput(f"PAPERWIRE_MAIL_BACKEND must be smtp, console or memory, got {settings.mail_backend!r}")

@@ -23,9 +23,7 @@ class Checkpoint:
 def load_checkpoint(conn: Connection, source: str, key: str) -> Checkpoint | None:
     row = (
         conn.execute(
-            select(ingest_checkpoints).where(
-                ingest_checkpoints.c.source == source, ingest_checkpoints.c.key == key
-            )
+            select(ingest_checkpoints).where(ingest_checkpoints.c.source == source, ingest_checkpoints.c.key == key)
         )
         .mappings()
         .first()
@@ -44,21 +42,15 @@ def save_checkpoint(conn: Connection, checkpoint: Checkpoint) -> None:
     }
     where = (ingest_checkpoints.c.source == checkpoint.source, ingest_checkpoints.c.key == checkpoint.key)
     if conn.execute(update(ingest_checkpoints).where(*where).values(values)).rowcount == 0:
-        conn.execute(
-            ingest_checkpoints.insert().values(source=checkpoint.source, key=checkpoint.key, **values)
-        )
+        conn.execute(ingest_checkpoints.insert().values(source=checkpoint.source, key=checkpoint.key, **values))
 
 
 def clear_checkpoint(conn: Connection, source: str, key: str) -> None:
     conn.execute(
-        delete(ingest_checkpoints).where(
-            ingest_checkpoints.c.source == source, ingest_checkpoints.c.key == key
-        )
+        delete(ingest_checkpoints).where(ingest_checkpoints.c.source == source, ingest_checkpoints.c.key == key)
     )
 
 
 def list_checkpoints(conn: Connection) -> list[Checkpoint]:
     rows = conn.execute(select(ingest_checkpoints).order_by(ingest_checkpoints.c.id)).mappings()
-    return [
-        Checkpoint(r["source"], r["key"], r["position"], r["datestamp"], dict(r["state"] or {})) for r in rows
-    ]
+    return [Checkpoint(r["source"], r["key"], r["position"], r["datestamp"], dict(r["state"] or {})) for r in rows]

@@ -43,9 +43,7 @@ def thread_rows(conn: Connection, paper_id: str) -> list[dict[str, Any]]:
 
 def comments_by_user(conn: Connection, user_id: int, limit: int = 50) -> list[dict[str, Any]]:
     query = (
-        select(
-            comments.c.id, comments.c.paper_id, comments.c.body_html, comments.c.created_at, papers.c.title
-        )
+        select(comments.c.id, comments.c.paper_id, comments.c.body_html, comments.c.created_at, papers.c.title)
         .join(papers, papers.c.id == comments.c.paper_id)
         .where(comments.c.user_id == user_id, *VISIBLE)
         .order_by(comments.c.created_at.desc())
@@ -62,13 +60,9 @@ def visible_count(conn: Connection, paper_id: str) -> int:
 def set_comment_vote(conn: Connection, user_id: int, comment_id: int, value: int) -> None:
     """Record +1, -1 or 0 (withdraw) and move the comment's counters by the difference."""
     where = (comment_votes.c.user_id == user_id, comment_votes.c.comment_id == comment_id)
-    old = conn.execute(
-        delete(comment_votes).where(*where).returning(comment_votes.c.value)
-    ).scalar_one_or_none()
+    old = conn.execute(delete(comment_votes).where(*where).returning(comment_votes.c.value)).scalar_one_or_none()
     if value:
-        conn.execute(
-            insert_ignore(conn, comment_votes).values(user_id=user_id, comment_id=comment_id, value=value)
-        )
+        conn.execute(insert_ignore(conn, comment_votes).values(user_id=user_id, comment_id=comment_id, value=value))
     up = (value == 1) - (old == 1)
     down = (value == -1) - (old == -1)
     if up or down:

@@ -58,9 +58,7 @@ def get_or_create_edition(conn: Connection, day: date, now: datetime) -> Edition
 
 
 def open_editions(conn: Connection) -> list[Edition]:
-    query = (
-        select(digest_editions).where(digest_editions.c.status == "sending").order_by(digest_editions.c.day)
-    )
+    query = select(digest_editions).where(digest_editions.c.status == "sending").order_by(digest_editions.c.day)
     return [_edition(row) for row in conn.execute(query)]
 
 
@@ -89,9 +87,7 @@ def insert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(insert_ignore(conn, digest_sends), list(rows))
 
 
-def sent_papers(
-    conn: Connection, subscriber_ids: Sequence[int], edition_ids: Sequence[int]
-) -> dict[int, set[str]]:
+def sent_papers(conn: Connection, subscriber_ids: Sequence[int], edition_ids: Sequence[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     if not subscriber_ids or not edition_ids:
         return found
@@ -119,7 +115,7 @@ def claim(
             digest_sends.c.edition_id == edition_id,
             digest_sends.c.status == "pending",
             digest_sends.c.next_attempt_at <= now,
-        )  # fmt: skip
+        )
         .where(digest_sends.c.subscriber_id == only if only is not None else digest_sends.c.id.is_not(None))
         .order_by(digest_sends.c.id)
         .limit(limit)
@@ -159,8 +155,11 @@ def recover(conn: Connection, edition_id: int) -> dict[str, int]:
     """
     base = update(digest_sends).where(digest_sends.c.edition_id == edition_id)
     released = conn.execute(base.where(digest_sends.c.status == "claimed").values(status="pending")).rowcount
-    resend = conn.execute(base.where(digest_sends.c.status == "sending", digest_sends.c.resends == 0).values(
-        status="pending", resends=1, last_error="ambiguous: sender died during DATA; resending once")).rowcount  # fmt: skip
+    resend = conn.execute(
+        base.where(digest_sends.c.status == "sending", digest_sends.c.resends == 0).values(
+            status="pending", resends=1, last_error="ambiguous: sender died during DATA; resending once"
+        )
+    ).rowcount
     final = conn.execute(base.where(digest_sends.c.status == "sending").values(
         status="ambiguous", last_error="ambiguous twice: not resent again")).rowcount  # fmt: skip
     return {"released": released, "resent": resend, "ambiguous": final}

@@ -60,9 +60,7 @@ digest_sends = Table(
     Column("id", Integer, primary_key=True),
     Column("edition_id", Integer, ForeignKey("digest_editions.id", ondelete="CASCADE"), nullable=False),
     Column("subscriber_id", Integer, ForeignKey("subscribers.id", ondelete="CASCADE"), nullable=False),
-    Column(
-        "status", String(16), nullable=False
-    ),  # pending|claimed|sending|sent|failed|bounced|skipped|ambiguous
+    Column("status", String(16), nullable=False),  # pending|claimed|sending|sent|failed|bounced|skipped|ambiguous
     Column("items", JSON, nullable=False, default=list),  # [{"section", "id", "why"}] chosen at compose time
     Column("message_id", String(255), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
+from paperwire.storage.community_tables import hidden_papers
 from paperwire.storage.papers import chunked
 from paperwire.storage.schema import METADATA
-from paperwire.storage.community_tables import hidden_papers
 from paperwire.storage.tables import authors, categories, counters, paper_authors, paper_categories, papers
 
 LIST_COLUMNS = (
@@ -73,9 +73,7 @@ def _in_categories(cats: Sequence[str]) -> ColumnElement[bool]:
     return papers.c.id.in_(inner)
 
 
-def period_rank_rows(
-    conn: Connection, start: date, end: date, tracked: Sequence[str]
-) -> list[dict[str, Any]]:
+def period_rank_rows(conn: Connection, start: date, end: date, tracked: Sequence[str]) -> list[dict[str, Any]]:
     """Light rows of a period's list: announced in tracked categories, or submitted in the period."""
     announced = papers.c.announced.between(start, end)
     if tracked:
@@ -151,9 +149,7 @@ def find_author(conn: Connection, name: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def author_rows(
-    conn: Connection, author_id: int, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
+def author_rows(conn: Connection, author_id: int, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
     owned = select(paper_authors.c.paper_id).where(paper_authors.c.author_id == author_id)
     total = conn.execute(select(func.count()).select_from(owned.subquery())).scalar_one()
     query = (

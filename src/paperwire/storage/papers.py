@@ -86,9 +86,7 @@ def _record_values(record: PaperRecord) -> dict[str, Any]:
     }
 
 
-def _merge(
-    stored: dict[str, Any] | None, incoming: dict[str, Any], record: PaperRecord
-) -> dict[str, Any] | None:
+def _merge(stored: dict[str, Any] | None, incoming: dict[str, Any], record: PaperRecord) -> dict[str, Any] | None:
     """The row after applying `record` (whose column values are `incoming`); None for an older version."""
     if stored is None:
         merged = {k: v for k, v in incoming.items()}
@@ -129,9 +127,7 @@ def _stored_hashes(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def upsert_papers(
-    conn: Connection, records: Iterable[PaperRecord], now: datetime | None = None
-) -> UpsertCounts:
+def upsert_papers(conn: Connection, records: Iterable[PaperRecord], now: datetime | None = None) -> UpsertCounts:
     """Insert new papers, update changed ones, ignore older versions; idempotent.
 
     A record identical to what its source said last time (same record hash) is unchanged without
@@ -158,9 +154,7 @@ def upsert_papers(
         merged["record_hash"] = record_hashes[record.id]
         if old is not None and old["content_hash"] == merged["content_hash"]:
             counts.unchanged += 1
-            conn.execute(
-                update(papers).where(papers.c.id == record.id).values(record_hash=merged["record_hash"])
-            )
+            conn.execute(update(papers).where(papers.c.id == record.id).values(record_hash=merged["record_hash"]))
             continue
         merged["updated_at"] = now
         (updates if old else inserts).append(merged)
@@ -188,11 +182,7 @@ def _apply_updates(conn: Connection, rows: list[dict[str, Any]], stored: dict[st
         old = stored[row["id"]]
         row["upvotes"] = old["upvotes"] + row["imported_upvotes"] - old["imported_upvotes"]
     columns.append("upvotes")
-    statement = (
-        update(papers)
-        .where(papers.c.id == bindparam("b_id"))
-        .values({c: bindparam(f"b_{c}") for c in columns})
-    )
+    statement = update(papers).where(papers.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
     conn.execute(statement, [{f"b_{c}": row[c] for c in [*columns, "id"]} for row in rows])
 
 
@@ -210,9 +200,7 @@ def _author_ids(conn: Connection, names: set[str]) -> dict[str, int]:
     found = _select_author_ids(conn, ordered)
     missing = [n for n in ordered if n not in found]
     if missing:
-        bulk_insert(
-            conn, authors, [{"name": n, "name_key": author_key(n)} for n in missing], ignore_conflicts=True
-        )
+        bulk_insert(conn, authors, [{"name": n, "name_key": author_key(n)} for n in missing], ignore_conflicts=True)
         found.update(_select_author_ids(conn, missing))
     return found
 

@@ -17,9 +17,7 @@ from paperwire.storage.tables import papers
 def count_on(conn: Connection, user_id: int, day: date) -> int:
     query = select(func.count()).select_from(submissions)
     return int(
-        conn.execute(
-            query.where(submissions.c.user_id == user_id, submissions.c.submitted_on == day)
-        ).scalar_one()
+        conn.execute(query.where(submissions.c.user_id == user_id, submissions.c.submitted_on == day)).scalar_one()
     )
 
 
@@ -59,9 +57,7 @@ def is_hidden(conn: Connection, paper_id: str) -> bool:
 
 def hide_paper(conn: Connection, paper_id: str, admin_id: int, now: datetime) -> None:
     next_seq(conn, "moderation")  # changes the data version: cached lists drop the paper
-    conn.execute(
-        insert_ignore(conn, hidden_papers).values(paper_id=paper_id, hidden_by=admin_id, hidden_at=now)
-    )
+    conn.execute(insert_ignore(conn, hidden_papers).values(paper_id=paper_id, hidden_by=admin_id, hidden_at=now))
 
 
 def unhide_paper(conn: Connection, paper_id: str) -> None:

@@ -92,12 +92,7 @@ def due_filter(day_number: int, daily: bool) -> Any:
 
 
 def page_due(conn: Connection, condition: Any, after_id: int, limit: int) -> list[Subscriber]:
-    query = (
-        select(subscribers)
-        .where(condition, subscribers.c.id > after_id)
-        .order_by(subscribers.c.id)
-        .limit(limit)
-    )
+    query = select(subscribers).where(condition, subscribers.c.id > after_id).order_by(subscribers.c.id).limit(limit)
     return [_subscriber(row) for row in conn.execute(query)]
 
 

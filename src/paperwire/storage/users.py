@@ -93,9 +93,7 @@ def delete_sessions_of(conn: Connection, user_id: int) -> int:
 
 
 def insert_api_token(conn: Connection, user_id: int, name: str, raw: str, now: datetime) -> int:
-    statement = insert(api_tokens).values(
-        user_id=user_id, name=name, token_hash=hash_secret(raw), created_at=now
-    )
+    statement = insert(api_tokens).values(user_id=user_id, name=name, token_hash=hash_secret(raw), created_at=now)
     return int(conn.execute(statement.returning(api_tokens.c.id)).scalar_one())
 
 
@@ -105,9 +103,7 @@ def api_token_user(conn: Connection, raw: str) -> User | None:
 
 
 def list_api_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:
-    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at).where(
-        api_tokens.c.user_id == user_id
-    )
+    query = select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.created_at).where(api_tokens.c.user_id == user_id)
     return [dict(row) for row in conn.execute(query.order_by(api_tokens.c.id)).mappings()]
 
 
@@ -148,9 +144,7 @@ def take_link_token(conn: Connection, raw: str, purpose: str, now: datetime) -> 
 
 
 def delete_link_tokens(conn: Connection, user_id: int, purpose: str) -> None:
-    conn.execute(
-        delete(account_tokens).where(account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose)
-    )
+    conn.execute(delete(account_tokens).where(account_tokens.c.user_id == user_id, account_tokens.c.purpose == purpose))
 
 
 def _aware(moment: datetime) -> datetime:

@@ -57,9 +57,7 @@ def set_counted(conn: Connection, user_id: int, counted: bool) -> int:
 
 
 def upvote_count(conn: Connection, paper_id: str) -> int:
-    return int(
-        conn.execute(select(papers.c.upvotes).where(papers.c.id == paper_id)).scalar_one_or_none() or 0
-    )
+    return int(conn.execute(select(papers.c.upvotes).where(papers.c.id == paper_id)).scalar_one_or_none() or 0)
 
 
 def voted_ids(conn: Connection, user_id: int, paper_ids: Iterable[str]) -> set[str]:

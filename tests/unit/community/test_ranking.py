@@ -25,16 +25,12 @@ weights = st.builds(
 
 
 @given(counts, counts, ages, weights)
-def test_score_rises_with_votes_at_fixed_age(
-    votes: int, comments: int, age: float, w: TrendingWeights
-) -> None:
+def test_score_rises_with_votes_at_fixed_age(votes: int, comments: int, age: float, w: TrendingWeights) -> None:
     assert trending_score(votes + 1, comments, age, w) > trending_score(votes, comments, age, w)
 
 
 @given(st.integers(min_value=1, max_value=100_000), counts, ages, weights)
-def test_score_falls_with_age_at_fixed_votes(
-    votes: int, comments: int, age: float, w: TrendingWeights
-) -> None:
+def test_score_falls_with_age_at_fixed_votes(votes: int, comments: int, age: float, w: TrendingWeights) -> None:
     assert trending_score(votes, comments, age + 1, w) < trending_score(votes, comments, age, w)
 
 

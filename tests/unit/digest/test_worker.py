@@ -38,7 +38,8 @@ def test_due_jobs_run_once_and_are_recorded(engine: Engine, settings: Settings) 
     assert [r["job"] for r in worker.run_once()] == ["fake", "broken"]
     with engine.begin() as conn:
         rows = job_runs.recent(conn)
-    assert rows[0]["error"] == "ValueError: boom" and rows[-1]["counts"] == {"done": 1}
+    assert rows[0]["error"] == "ValueError: boom"
+    assert rows[-1]["counts"] == {"done": 1}
 
 
 def test_second_worker_is_refused_while_the_lease_is_held(engine: Engine, settings: Settings) -> None:

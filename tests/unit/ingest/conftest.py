@@ -8,7 +8,6 @@ import pytest
 
 from paperwire.config import Settings, load_settings
 from paperwire.ingest.http import ArxivHttpClient
-
 from tests.httpserver import ScriptedServer, serve
 
 

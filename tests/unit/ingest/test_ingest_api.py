@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.httpserver import ScriptedServer
 
 from paperwire.errors import UpstreamUnavailable
 from paperwire.ingest.api import fetch_ids, parse_feed, search_category
 from paperwire.ingest.http import ArxivHttpClient
+from tests.httpserver import ScriptedServer
 
 URL = "https://export.arxiv.org/api/query"
 DATA = Path(__file__).resolve().parents[2] / "data" / "arxiv"
@@ -55,9 +55,7 @@ def test_non_atom_body_is_malformed() -> None:
         parse_feed("<html><body>Service Unavailable</body></html>", URL)
 
 
-def test_search_category_pages_with_start_and_max_results(
-    http_server: ScriptedServer, client: ArxivHttpClient
-) -> None:
+def test_search_category_pages_with_start_and_max_results(http_server: ScriptedServer, client: ArxivHttpClient) -> None:
     query = "cat:cs.LG AND submittedDate:[202401180000 TO 202401202359]"
     for start, name in (("0", "api_search_page1.xml"), ("2", "api_search_page2.xml")):
         params = {"search_query": query, "start": start, "max_results": "2", "sortBy": "submittedDate"}
@@ -72,9 +70,7 @@ def test_search_category_pages_with_start_and_max_results(
     assert len(http_server.requests) == 2
 
 
-def test_fetch_ids_sends_at_most_100_ids_per_request(
-    http_server: ScriptedServer, client: ArxivHttpClient
-) -> None:
+def test_fetch_ids_sends_at_most_100_ids_per_request(http_server: ScriptedServer, client: ArxivHttpClient) -> None:
     http_server.add("/api/query", [(200, {}, fixture_text("api_search_page2.xml"))])
     ids = [f"2401.{n:05d}" for n in range(250)]
     pages = list(fetch_ids(client, ids))

@@ -55,9 +55,7 @@ def test_kaggle_record_has_versions_dates_and_parsed_authors() -> None:
     first, second = records(list(read_file(FILES / "kaggle.jsonl", "kaggle")))
     assert (first.id, first.version, first.source) == ("0704.0001", 2, "kaggle")
     assert first.authors == ("C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan")
-    assert (
-        first.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
-    )
+    assert first.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
     assert first.versions == (
         VersionRecord(version=1, date=date(2007, 4, 2)),
         VersionRecord(version=2, date=date(2007, 7, 24)),

@@ -7,12 +7,12 @@ import time
 from dataclasses import replace
 
 import pytest
-from tests.httpserver import ScriptedServer
 
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.errors import UpstreamUnavailable
 from paperwire.ingest.http import ArxivHttpClient
+from tests.httpserver import ScriptedServer
 
 
 def test_get_returns_text_and_sends_user_agent_with_contact(
@@ -70,25 +70,19 @@ def test_retry_after_is_capped(http_server: ScriptedServer, arxiv_settings: Sett
     assert max(delays) == 5
 
 
-def test_5xx_backs_off_exponentially_then_gives_up(
-    http_server: ScriptedServer, arxiv_settings: Settings
-) -> None:
+def test_5xx_backs_off_exponentially_then_gives_up(http_server: ScriptedServer, arxiv_settings: Settings) -> None:
     http_server.add("/oai", [(500, {}, "oops")])
     delays: list[float] = []
     with (
         ArxivHttpClient(arxiv_settings, sleep=delays.append, backoff_base_s=1.0) as http,
-        pytest.raises(
-            UpstreamUnavailable, match=r"127\.0\.0\.1:\d+: unavailable after 3 attempts \(HTTP 500"
-        ),
+        pytest.raises(UpstreamUnavailable, match=r"127\.0\.0\.1:\d+: unavailable after 3 attempts \(HTTP 500"),
     ):
         http.get(f"{http_server.url}/oai")
     assert [d for d in delays if d >= 1.0] == [1.0, 2.0]
     assert len(http_server.requests) == 3
 
 
-def test_client_error_fails_at_once_unless_accepted(
-    http_server: ScriptedServer, client: ArxivHttpClient
-) -> None:
+def test_client_error_fails_at_once_unless_accepted(http_server: ScriptedServer, client: ArxivHttpClient) -> None:
     http_server.add("/api/query", [(400, {}, "<feed>bad id</feed>")])
     with pytest.raises(UpstreamUnavailable, match="HTTP 400"):
         client.get(f"{http_server.url}/api/query")

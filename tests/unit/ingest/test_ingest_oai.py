@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.httpserver import ScriptedServer
 
 from paperwire.domain.papers import VersionRecord
 from paperwire.errors import InvalidInput, UpstreamUnavailable
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.oai import ExpiredResumptionToken, OaiError, harvest, parse_list_records
+from tests.httpserver import ScriptedServer
 
 URL = "https://oaipmh.arxiv.org/oai"
 DATA = Path(__file__).resolve().parents[2] / "data" / "arxiv"
@@ -60,10 +60,7 @@ def test_arxivraw_record_has_versions_split_authors_and_dates() -> None:
         VersionRecord(version=2, date=date(2007, 7, 24)),
     )
     assert (record.version, record.published, record.updated) == (2, date(2007, 4, 2), date(2007, 7, 24))
-    assert (
-        record.title
-        == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
-    )
+    assert record.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
     assert record.categories == ("hep-ph",)
     assert page.resumption_token is None
 
@@ -123,9 +120,7 @@ def test_harvest_follows_resumption_tokens_across_three_pages(
     assert http_server.requests[1].params == {"verb": "ListRecords", "resumptionToken": "6960524|1001"}
 
 
-def test_harvest_resumes_from_a_token_and_retries_a_503(
-    http_server: ScriptedServer, client: ArxivHttpClient
-) -> None:
+def test_harvest_resumes_from_a_token_and_retries_a_503(http_server: ScriptedServer, client: ArxivHttpClient) -> None:
     responses = [(503, {"Retry-After": "0"}, "busy"), (200, {}, fixture_text("oai_arxiv_page3.xml"))]
     http_server.add("/oai", responses, params={"resumptionToken": "6960524|1002"})
     pages = list(harvest(client, "cs", None, resumption_token="6960524|1002"))

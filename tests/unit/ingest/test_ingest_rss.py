@@ -6,11 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.httpserver import ScriptedServer
 
 from paperwire.errors import UpstreamUnavailable
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.rss import fetch_listing, parse_listing
+from tests.httpserver import ScriptedServer
 
 URL = "https://rss.arxiv.org/atom/cs.LG"
 DATA = Path(__file__).resolve().parents[2] / "data" / "arxiv"
@@ -61,9 +61,7 @@ def test_entry_without_title_is_a_record_error() -> None:
 
 
 def test_fetch_listing_reads_category_feed(http_server: ScriptedServer, client: ArxivHttpClient) -> None:
-    http_server.add(
-        "/atom/cs.LG", [(200, {"Content-Type": "application/atom+xml"}, fixture_text("rss_cs_lg.xml"))]
-    )
+    http_server.add("/atom/cs.LG", [(200, {"Content-Type": "application/atom+xml"}, fixture_text("rss_cs_lg.xml"))])
     http_server.add("/atom/cs.CL", [(200, {}, fixture_text("rss_empty.xml"))])
     assert len(fetch_listing(client, "cs.LG")) == 5
     assert fetch_listing(client, "cs.CL") == []

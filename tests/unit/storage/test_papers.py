@@ -88,9 +88,7 @@ def test_primary_category_and_code_links_are_derived(engine: Engine) -> None:
         upsert_papers(conn, [record])
         row = get_paper_row(conn, record.id)
         cats = (
-            conn.execute(select(paper_categories.c.category_id).order_by(paper_categories.c.position))
-            .scalars()
-            .all()
+            conn.execute(select(paper_categories.c.category_id).order_by(paper_categories.c.position)).scalars().all()
         )
     assert row is not None
     assert row["primary_category"] == "cs.CL"

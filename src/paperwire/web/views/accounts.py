@@ -101,9 +101,7 @@ def require_user(auth: Annotated[Auth, Depends(require_csrf)]) -> User:
 def api_user(request: Request) -> User:
     """The owner of the personal API token in `Authorization: Bearer ...`; cookies do not count here."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    user = (
-        accounts_of(request).api_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    )
+    user = accounts_of(request).api_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if user is None:
         raise PermissionDenied("A valid personal API token is required (Authorization: Bearer ...).")
     return user
@@ -121,9 +119,7 @@ def is_https(settings: Settings) -> bool:
 def finish(response: Response, request: Request, auth: Auth) -> Response:
     if auth.new_anon:
         secure = is_https(settings_of(request))
-        response.set_cookie(
-            ANON_COOKIE, auth.new_anon, httponly=True, samesite="lax", secure=secure, path="/"
-        )
+        response.set_cookie(ANON_COOKIE, auth.new_anon, httponly=True, samesite="lax", secure=secure, path="/")
     return response
 
 
@@ -173,13 +169,9 @@ def signup(
     try:
         messages = accounts_of(request).signup(email, password, display_name, client_of(request))
     except InvalidInput as error:
-        return render(
-            request, "accounts/signup.html", auth, 400, error=str(error), email=email, name=display_name
-        )
+        return render(request, "accounts/signup.html", auth, 400, error=str(error), email=email, name=display_name)
     send_later(request, tasks, messages)
-    text = (
-        "If the address can be used, we have sent a link to it. Open it to confirm your address, then log in."
-    )
+    text = "If the address can be used, we have sent a link to it. Open it to confirm your address, then log in."
     return message(request, auth, "Check your e-mail", text)
 
 
@@ -212,9 +204,7 @@ def login(
     try:
         raw = accounts_of(request).login(email, password, client_of(request), old_session=old)
     except PermissionDenied as error:
-        return render(
-            request, "accounts/login.html", auth, 403, error=str(error), email=email, next=safe_next(next)
-        )
+        return render(request, "accounts/login.html", auth, 403, error=str(error), email=email, next=safe_next(next))
     response = start_session(request, redirect(safe_next(next)), raw)
     response.set_cookie(ANON_COOKIE, secrets.token_urlsafe(24), httponly=True, samesite="lax",
                         secure=is_https(settings_of(request)), path="/")  # fmt: skip
@@ -302,9 +292,7 @@ def change_email(
     password: Annotated[str, Form(max_length=4096)], new_email: Annotated[str, Form(max_length=320)],
 ) -> Response:  # fmt: skip
     send_later(request, tasks, accounts_of(request).request_email_change(user, password, new_email))
-    return message(
-        request, auth, "Check your e-mail", "If the new address can be used, we have sent it a link."
-    )
+    return message(request, auth, "Check your e-mail", "If the new address can be used, we have sent it a link.")
 
 
 @router.get("/account/email/confirm", include_in_schema=False)
@@ -328,9 +316,7 @@ def delete_token(request: Request, user: LoggedIn, token_id: int) -> Response:
 
 
 @router.post("/account/delete", include_in_schema=False)
-def delete_account(
-    request: Request, user: LoggedIn, password: Annotated[str, Form(max_length=4096)]
-) -> Response:
+def delete_account(request: Request, user: LoggedIn, password: Annotated[str, Form(max_length=4096)]) -> Response:
     accounts_of(request).delete_account(user, password)
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -105,8 +105,8 @@ def unsubscribe(request: Request, token: str) -> Response:
 @router.get("/digest/preview", name="digest.preview", response_class=HTMLResponse)
 def preview(request: Request, email: str, token: str | None = None) -> Response:
     """The next edition for one subscriber, as HTML, for admins."""
-    from paperwire.digest.tokens import is_admin_token
     from paperwire.digest.service import preview_message
+    from paperwire.digest.tokens import is_admin_token
 
     services = request.app.state.services
     if not (_is_site_admin(request) or is_admin_token(services.settings, token)):

@@ -96,9 +96,7 @@ def upgrade() -> None:
         sa.Column("paper_id", sa.String(length=64), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["author_id"], ["authors.id"], name=op.f("fk_paper_authors_author_id_authors")
-        ),
+        sa.ForeignKeyConstraint(["author_id"], ["authors.id"], name=op.f("fk_paper_authors_author_id_authors")),
         sa.ForeignKeyConstraint(
             ["paper_id"], ["papers.id"], name=op.f("fk_paper_authors_paper_id_papers"), ondelete="CASCADE"
         ),

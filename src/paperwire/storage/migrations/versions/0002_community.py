@@ -91,9 +91,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["parent_id"], ["comments.id"], name=op.f("fk_comments_parent_id_comments"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_comments_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_comments_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_comments")),
     )
     with op.batch_alter_table("comments", schema=None) as batch_op:
@@ -172,12 +170,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("counted", sa.Boolean(), nullable=False),
         sa.Column("weighted", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["paper_id"], ["papers.id"], name=op.f("fk_votes_paper_id_papers"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_votes_user_id_users"), ondelete="CASCADE"
-        ),
+        sa.ForeignKeyConstraint(["paper_id"], ["papers.id"], name=op.f("fk_votes_paper_id_papers"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_votes_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "paper_id", name=op.f("pk_votes")),
     )
     with op.batch_alter_table("votes", schema=None) as batch_op:
