@@ -258,9 +258,12 @@ def reset(
 def account_page(request: Request, auth: Auth, status: int = 200, **context: Any) -> Response:
     if auth.user is None:
         return redirect("/login?next=/account")
+    from paperwire.web.views.subscribe import account_digest  # imported late: subscribe imports this module
+
     with read_only(request.app.state.services.engine) as conn:
         tokens = users_repo.list_api_tokens(conn, auth.user.id)
-    return render(request, "accounts/account.html", auth, status, tokens=tokens, **context)
+    digest = account_digest(request, auth.user)
+    return render(request, "accounts/account.html", auth, status, tokens=tokens, digest=digest, **context)
 
 
 @router.get("/account", include_in_schema=False)

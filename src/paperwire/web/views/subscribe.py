@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperwire.digest import links
 from paperwire.digest.compose import body_of
@@ -16,7 +16,9 @@ from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.errors import InvalidInput, PermissionDenied
 from paperwire.mail import build_mailer
-from paperwire.storage.subscribers import Subscriber
+from paperwire.storage.subscribers import ACTIVE, Subscriber
+from paperwire.storage.users import User
+from paperwire.web.views.accounts import LoggedIn
 
 router = APIRouter(tags=["digests"])
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -123,3 +125,28 @@ def _is_site_admin(request: Request) -> bool:
         return False
     check = getattr(auth, "is_admin", None)
     return bool(check and check(request))
+
+
+def account_digest(request: Request, user: User) -> dict[str, Any]:
+    """The digest subscription of a logged-in user, for the account page."""
+    service = _service(request)
+    subscriber = service.subscription_for_user(user.id)
+    if subscriber is None:
+        return {"subscribed": False, "can_subscribe": user.email_verified}
+    return {
+        "subscribed": subscriber.status == ACTIVE,
+        "status": subscriber.status,
+        "paused": subscriber.paused,
+        "manage_url": links.manage_url(service.settings, subscriber),
+        "can_subscribe": user.email_verified,
+    }
+
+
+@router.post("/account/digest", name="subscribe.account", include_in_schema=False)
+def subscribe_account(request: Request, user: LoggedIn) -> Response:
+    """Logged-in users subscribe with their confirmed address (no opt-in mail), then manage it."""
+    if not user.email_verified:
+        raise PermissionDenied("Confirm your e-mail address first; the digest goes to a confirmed address only.")
+    service = _service(request)
+    subscriber = service.subscribe_user(user.id, user.email)
+    return RedirectResponse(links.manage_url(service.settings, subscriber), status_code=303)
