@@ -179,6 +179,19 @@ def comment_counts(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     return {pid: n for pid, n in conn.execute(query.group_by(table.c.paper_id))}
 
 
+def submitter_names(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """Who submitted each of these papers to the daily list (display names), when the community tables exist."""
+    table, users = METADATA.tables.get("submissions"), METADATA.tables.get("users")
+    if table is None or users is None or not ids:
+        return {}
+    query = (
+        select(table.c.paper_id, users.c.display_name)
+        .join(users, users.c.id == table.c.user_id)
+        .where(table.c.paper_id.in_(list(ids)))
+    )
+    return {paper_id: name for paper_id, name in conn.execute(query)}
+
+
 def category_counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row in rows:

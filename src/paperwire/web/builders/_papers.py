@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy import Connection
+
 from paperwire.config import Settings
 from paperwire.domain.ranking import TrendingWeights, trending_score
+from paperwire.storage import feeds
 from paperwire.storage.papers import split_authors
 
 SNIPPET_CHARS = 280
@@ -38,7 +41,16 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def paper_dict(row: dict[str, Any], settings: Settings, comments: int = 0) -> dict[str, Any]:
+def paper_dicts(conn: Connection, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """paper_dict for each row, with comment counts and, for submitted papers, the submitter's name."""
+    comments = feeds.comment_counts(conn, [r["id"] for r in rows])
+    names = feeds.submitter_names(conn, [r["id"] for r in rows if r["submitted_on"]])
+    return [paper_dict(r, settings, comments.get(r["id"], 0), names.get(r["id"])) for r in rows]
+
+
+def paper_dict(
+    row: dict[str, Any], settings: Settings, comments: int = 0, submitted_by: str | None = None
+) -> dict[str, Any]:
     """The one shape of a paper in lists: plain JSON types only, so it caches and serialises as is."""
     paper_id = row["id"]
     is_arxiv = not paper_id.startswith(("doi:", "hf:"))
@@ -53,6 +65,7 @@ def paper_dict(row: dict[str, Any], settings: Settings, comments: int = 0) -> di
         "published": iso(row["published"]),
         "announced": iso(row["announced"]),
         "submitted_on": iso(row["submitted_on"]),
+        "submitted_by": submitted_by,
         "upvotes": row["upvotes"],
         "num_comments": comments,
         "code_links": [link for link in row["code_links"] or [] if link.startswith(("https://", "http://"))],

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput
 from paperwire.storage import feeds
-from paperwire.web.builders._papers import order_by_date, order_by_votes, paper_dict
+from paperwire.web.builders._papers import order_by_date, order_by_votes, paper_dicts
 from paperwire.web.builders.periods import Period, parse_period, period_of
 
 SORTS = ("trending", "publishedAt")
@@ -94,10 +94,9 @@ def build_daily(conn: Connection, settings: Settings, query: DailyQuery) -> dict
     if query.category:
         rows = [r for r in rows if query.category in (r["categories_text"] or "").split()]
     page_rows = feeds.ordered_rows(conn, [r["id"] for r in _page(rows, query)])
-    comments = feeds.comment_counts(conn, [r["id"] for r in page_rows])
     return {
         "period": _period_dict(period),
-        "papers": [paper_dict(r, settings, comments.get(r["id"], 0)) for r in page_rows],
+        "papers": paper_dicts(conn, settings, page_rows),
         "categories": chips,
         "category": query.category,
         "total": len(rows),

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.storage import feeds
-from paperwire.web.builders._papers import order_by_votes, paper_dict
+from paperwire.web.builders._papers import order_by_votes, paper_dict, paper_dicts
 
 WINDOWS = {"day": 1, "week": 7, "month": 30}
 PAGE_SIZE = 50
@@ -25,8 +25,7 @@ def check_page(page: int, limit: int = PAGE_SIZE) -> None:
 
 
 def _papers(conn: Connection, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    comments = feeds.comment_counts(conn, [r["id"] for r in rows])
-    return [paper_dict(r, settings, comments.get(r["id"], 0)) for r in rows]
+    return paper_dicts(conn, settings, rows)
 
 
 def build_trending(conn: Connection, settings: Settings, window: str, limit: int = PAGE_SIZE) -> dict[str, Any]:

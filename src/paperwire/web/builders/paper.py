@@ -14,9 +14,8 @@ from sqlalchemy import Connection
 from paperwire.config import Settings
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound, PaperwireError
-from paperwire.storage import feeds
 from paperwire.storage.papers import get_paper_row, get_versions
-from paperwire.web.builders._papers import iso, paper_dict, paper_path
+from paperwire.web.builders._papers import iso, paper_dicts, paper_path
 
 log = logging.getLogger(__name__)
 SIMILAR_LIMIT = 6
@@ -60,8 +59,7 @@ def similar_papers(search: Any | None, paper_id: str, limit: int = SIMILAR_LIMIT
 
 def build_paper(conn: Connection, settings: Settings, search: Any | None, raw_id: str) -> dict[str, Any]:
     row = find_paper(conn, raw_id)
-    comments = feeds.comment_counts(conn, [row["id"]])
-    paper = paper_dict(row, settings, comments.get(row["id"], 0))
+    [paper] = paper_dicts(conn, settings, [row])
     paper.update(
         comment=row["comment"],
         journal_ref=row["journal_ref"],
