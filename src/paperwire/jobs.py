@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
+from paperwire._imports import import_optional
 from paperwire.config import Settings
 
 Counts = dict[str, Any]
-
-
-def _optional(name: str) -> Any | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
 
 
 def ingest(engine: Engine, settings: Settings) -> Counts:
@@ -37,7 +28,7 @@ def ingest(engine: Engine, settings: Settings) -> Counts:
 
 
 def index(engine: Engine, settings: Settings) -> Counts:
-    search = _optional("paperwire.search.service")
+    search = import_optional("paperwire.search.service")
     if search is None:
         return {"skipped": "search is not installed"}
     report = search.SearchService.from_settings(settings, engine).update_index()
@@ -45,7 +36,7 @@ def index(engine: Engine, settings: Settings) -> Counts:
 
 
 def trending(engine: Engine, settings: Settings) -> Counts:
-    module = _optional("paperwire.community.trending")
+    module = import_optional("paperwire.community.trending")
     if module is None:
         return {"skipped": "community is not installed"}
     return {"trending_day": len(module.trending(engine, settings, "day", datetime.now(UTC), limit=100))}
@@ -54,7 +45,7 @@ def trending(engine: Engine, settings: Settings) -> Counts:
 def digests(engine: Engine, settings: Settings) -> Counts:
     from paperwire.digest.service import DigestService
 
-    search = _optional("paperwire.search.service")
+    search = import_optional("paperwire.search.service")
     service = search.SearchService.from_settings(settings, engine) if search else None
     digest = DigestService(engine, settings, search=service)
     reports = digest.send(prepare=digest.is_due())  # open editions (retries, resumes) are always sent

@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+from paperwire._imports import import_optional
 from paperwire.cli import _common
 from paperwire.errors import PaperwireError
 from paperwire.logging import configure_logging
@@ -36,7 +37,7 @@ def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     )
     app.callback()(_group)  # a group even when only one command is registered
     for name in modules:
-        module = _common.import_optional(f"paperwire.cli.{name}")
+        module = import_optional(f"paperwire.cli.{name}")
         if module is not None:
             module.register(app)
     return app

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 from rich.console import Console
@@ -26,16 +24,6 @@ from paperwire.storage.db import make_engine
 
 console = Console()
 err_console = Console(stderr=True)
-
-
-def import_optional(name: str) -> ModuleType | None:
-    """Import a CLI module that a feature adds; absent modules are simply not registered."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name == name:
-            return None
-        raise
 
 
 @cache

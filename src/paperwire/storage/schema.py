@@ -5,15 +5,10 @@ Feature table modules (community_tables, digest_tables, ...) are picked up if pr
 
 from __future__ import annotations
 
-import importlib
-
+from paperwire._imports import import_optional
 from paperwire.storage.tables import METADATA
 
 for _module in ("community_tables", "digest_tables", "job_tables"):
-    try:
-        importlib.import_module(f"paperwire.storage.{_module}")
-    except ModuleNotFoundError as _error:
-        if _error.name != f"paperwire.storage.{_module}":
-            raise
+    import_optional(f"paperwire.storage.{_module}")
 
 __all__ = ["METADATA"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-
 from fastapi import FastAPI
+
+from paperwire._imports import import_optional
 
 VIEW_MODULES = (
     "search",
@@ -22,11 +22,6 @@ VIEW_MODULES = (
 
 def include_all(app: FastAPI) -> None:
     for name in VIEW_MODULES:
-        qualified = f"paperwire.web.views.{name}"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as error:
-            if error.name == qualified:
-                continue
-            raise
-        app.include_router(module.router)
+        module = import_optional(f"paperwire.web.views.{name}")
+        if module is not None:
+            app.include_router(module.router)
