@@ -38,10 +38,28 @@ from paperwire.storage.papers import upsert_papers
 DATA = sorted(Path(__file__).resolve().parents[2].joinpath("shared/data/arxiv-daily").glob("arxiv-daily-cs_*.jsonl.gz"))
 SCRATCH = Path("/tmp/paperwire-bench-digest")
 DAY = date(2026, 7, 1)  # the data's last listing day (a Wednesday)
-QUERIES = ["diffusion", "large language models", "reinforcement learning", "graph neural network", "robotics",
-           "retrieval augmented generation", "vision transformer", "federated learning", "speech recognition",
-           "adversarial robustness", "3d reconstruction", "code generation", "mixture of experts", "agents",
-           "benchmark", "quantization", "medical imaging", "time series", "causal inference", "privacy"]  # fmt: skip
+QUERIES = [
+    "diffusion",
+    "large language models",
+    "reinforcement learning",
+    "graph neural network",
+    "robotics",
+    "retrieval augmented generation",
+    "vision transformer",
+    "federated learning",
+    "speech recognition",
+    "adversarial robustness",
+    "3d reconstruction",
+    "code generation",
+    "mixture of experts",
+    "agents",
+    "benchmark",
+    "quantization",
+    "medical imaging",
+    "time series",
+    "causal inference",
+    "privacy",
+]
 CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "cs.AI", "cs.RO", "cs.CR", "cs.IR", "cs.SE", "cs.HC", "cs.DC"]
 
 
@@ -52,9 +70,18 @@ def load_papers(path: Path) -> None:
     with gzip.open(DATA[0], "rt") as lines:
         for line in lines:
             d = json.loads(line)
-            batch.append(PaperRecord(id=d["id"], title=d["title"], abstract=d["summary"], authors=tuple(d["authors"]),
-                                     categories=tuple(d["categories"]), announced=date.fromisoformat(d["listing_date"]),
-                                     comment=d.get("comment"), source="bench"))  # fmt: skip
+            batch.append(
+                PaperRecord(
+                    id=d["id"],
+                    title=d["title"],
+                    abstract=d["summary"],
+                    authors=tuple(d["authors"]),
+                    categories=tuple(d["categories"]),
+                    announced=date.fromisoformat(d["listing_date"]),
+                    comment=d.get("comment"),
+                    source="bench",
+                )
+            )
             if len(batch) == 5000:
                 with engine.begin() as conn:
                     upsert_papers(conn, batch)
@@ -107,12 +134,16 @@ def run(count: int, sink_args: list[str]) -> dict[str, object]:
     shutil.copyfile(papers_db, db)
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
-        authors = [r[0] for r in conn.exec_driver_sql(
-            "SELECT authors_text FROM papers WHERE announced >= '2026-06-25' LIMIT 2000")]  # fmt: skip
+        authors = [
+            r[0]
+            for r in conn.exec_driver_sql("SELECT authors_text FROM papers WHERE announced >= '2026-06-25' LIMIT 2000")
+        ]
     add_subscribers(engine, count, [a.split("; ")[0] for a in authors if a])
     port = free_port()
-    sink = subprocess.Popen([sys.executable, str(Path(__file__).with_name("digest_smtp_sink.py")), str(port),
-                             *sink_args], stdout=subprocess.PIPE)  # fmt: skip
+    sink = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("digest_smtp_sink.py")), str(port), *sink_args],
+        stdout=subprocess.PIPE,
+    )
     assert sink.stdout is not None
     assert sink.stdout.readline().strip() == b"ready"
     settings = load_settings(
@@ -125,8 +156,12 @@ def run(count: int, sink_args: list[str]) -> dict[str, object]:
         digest_batch_size=200,
     )
     origin, start = time.monotonic(), datetime(2026, 7, 1, 14, tzinfo=UTC)
-    service = DigestService(engine, settings, SMTPMailer(settings.smtp_url),
-                            clock=lambda: start + timedelta(seconds=time.monotonic() - origin))  # fmt: skip
+    service = DigestService(
+        engine,
+        settings,
+        SMTPMailer(settings.smtp_url),
+        clock=lambda: start + timedelta(seconds=time.monotonic() - origin),
+    )
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         prepared = service.prepare(DAY)
@@ -138,11 +173,21 @@ def run(count: int, sink_args: list[str]) -> dict[str, object]:
         sink.wait()
     sink_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"subscribers": count, "prepare_s": round(t1 - t0, 2), "send_s": round(t2 - t1, 2),
-            "total_s": round(t2 - t0, 2), "prepare_cpu_s": round(c1 - c0, 2), "send_cpu_s": round(c2 - c1, 2),
-            "sink_cpu_s": round(sink_usage.ru_utime + sink_usage.ru_stime, 2), "sent": report.sent,
-            "skipped": prepared.skipped, "pool": prepared.pool_size, "distinct_searches": prepared.distinct_searches,
-            "peak_rss_mib": round(rss_mib, 1), "load_avg": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
+    return {
+        "subscribers": count,
+        "prepare_s": round(t1 - t0, 2),
+        "send_s": round(t2 - t1, 2),
+        "total_s": round(t2 - t0, 2),
+        "prepare_cpu_s": round(c1 - c0, 2),
+        "send_cpu_s": round(c2 - c1, 2),
+        "sink_cpu_s": round(sink_usage.ru_utime + sink_usage.ru_stime, 2),
+        "sent": report.sent,
+        "skipped": prepared.skipped,
+        "pool": prepared.pool_size,
+        "distinct_searches": prepared.distinct_searches,
+        "peak_rss_mib": round(rss_mib, 1),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 if __name__ == "__main__":

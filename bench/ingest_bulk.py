@@ -51,8 +51,10 @@ def fresh_database(postgres: str | None, workdir: Path) -> str:
     if not postgres:
         return f"sqlite:///{workdir / 'bench.db'}"
     name = f"paperwire_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(postgres.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0] + "/postgres",
-                          isolation_level="AUTOCOMMIT")  # fmt: skip
+    admin = create_engine(
+        postgres.replace("postgresql://", "postgresql+psycopg://").rsplit("/", 1)[0] + "/postgres",
+        isolation_level="AUTOCOMMIT",
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     return postgres.rsplit("/", 1)[0] + "/" + name
@@ -64,20 +66,25 @@ def bench_listing(postgres: str | None) -> None:
         paperwire(["db", "upgrade"], url)
         first, first_s, first_rss = paperwire(["ingest", "file", str(CS_FILE), "--json"], url)
         again, again_s, _ = paperwire(["ingest", "file", str(CS_FILE), "--json"], url)
-        print(json.dumps({
-            "database": "postgresql" if postgres else "sqlite",
-            "papers": first["inserted"],
-            "first_ingest_s": round(first_s, 1),
-            "first_papers_per_s": round(first["read"] / first_s),
-            "first_cpu_s": first["cpu_s"],
-            "first_peak_rss_mb": first_rss,
-            "reingest_s": round(again_s, 1),
-            "reingest_cpu_s": again["cpu_s"],
-            "reingest_unchanged": again["unchanged"],
-            "reingest_speedup": round(first_s / again_s, 2),
-            "reingest_cpu_speedup": round(first["cpu_s"] / again["cpu_s"], 2),
-            "load_average": os.getloadavg(),
-        }, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "database": "postgresql" if postgres else "sqlite",
+                    "papers": first["inserted"],
+                    "first_ingest_s": round(first_s, 1),
+                    "first_papers_per_s": round(first["read"] / first_s),
+                    "first_cpu_s": first["cpu_s"],
+                    "first_peak_rss_mb": first_rss,
+                    "reingest_s": round(again_s, 1),
+                    "reingest_cpu_s": again["cpu_s"],
+                    "reingest_unchanged": again["unchanged"],
+                    "reingest_speedup": round(first_s / again_s, 2),
+                    "reingest_cpu_speedup": round(first["cpu_s"] / again["cpu_s"], 2),
+                    "load_average": os.getloadavg(),
+                },
+                indent=2,
+            )
+        )
 
 
 def bench_oai_dc() -> None:
@@ -88,10 +95,21 @@ def bench_oai_dc() -> None:
         paperwire(["db", "upgrade"], url)
         args = ["ingest", "file", *map(str, files), "--format", "oai-dc", "--json"]
         report, seconds, peak = paperwire(args, url)
-        print(json.dumps({"files": len(files), "records": report["read"], "inserted": report["inserted"],
-                          "seconds": round(seconds), "cpu_s": report["cpu_s"],
-                          "records_per_s": round(report["read"] / seconds), "load_average": os.getloadavg(),
-                          "peak_rss_mb": peak}, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "files": len(files),
+                    "records": report["read"],
+                    "inserted": report["inserted"],
+                    "seconds": round(seconds),
+                    "cpu_s": report["cpu_s"],
+                    "records_per_s": round(report["read"] / seconds),
+                    "load_average": os.getloadavg(),
+                    "peak_rss_mb": peak,
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

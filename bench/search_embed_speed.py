@@ -95,8 +95,11 @@ def _speed(variants: dict[str, Encode], subset: list[str], rounds: int) -> None:
             encode(subset)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             rates[name] = len(subset) / wall
-            print(f"round {number} {name:10s} {rates[name]:6.1f} docs/s  wall {wall:6.1f} s  cpu {cpu:6.1f} s  "
-                  f"load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+            print(
+                f"round {number} {name:10s} {rates[name]:6.1f} docs/s  wall {wall:6.1f} s  cpu {cpu:6.1f} s  "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
         for name in ratios:
             ratios[name].append(rates[name] / rates["baseline"])
             print(f"round {number} {name:10s} x{ratios[name][-1]:.2f} vs baseline", flush=True)

@@ -52,13 +52,26 @@ def read_papers(path: str, limit: int) -> list[dict]:
         for seq, line in enumerate(handle, start=1):
             item = json.loads(line)
             title, abstract = " ".join(item["title"].split()), " ".join(item["summary"].split())
-            rows.append({"id": item["id"], "version": 1, "title": title, "abstract": abstract, "code_links": [],
-                         "authors_text": "; ".join(item.get("authors") or []),
-                         "categories_text": " ".join(item.get("categories") or []),
-                         "primary_category": (item.get("categories") or [None])[0], "source": "bench",
-                         "announced": date.fromisoformat(item["listing_date"]) if item.get("listing_date") else None,
-                         "content_hash": content_hash((title, abstract)), "upvotes": 0, "imported_upvotes": 0,
-                         "ingested_at": now, "updated_at": now, "seq": seq})  # fmt: skip
+            rows.append(
+                {
+                    "id": item["id"],
+                    "version": 1,
+                    "title": title,
+                    "abstract": abstract,
+                    "code_links": [],
+                    "authors_text": "; ".join(item.get("authors") or []),
+                    "categories_text": " ".join(item.get("categories") or []),
+                    "primary_category": (item.get("categories") or [None])[0],
+                    "source": "bench",
+                    "announced": date.fromisoformat(item["listing_date"]) if item.get("listing_date") else None,
+                    "content_hash": content_hash((title, abstract)),
+                    "upvotes": 0,
+                    "imported_upvotes": 0,
+                    "ingested_at": now,
+                    "updated_at": now,
+                    "seq": seq,
+                }
+            )
             if limit and len(rows) >= limit:
                 break
     return rows
@@ -67,9 +80,14 @@ def read_papers(path: str, limit: int) -> list[dict]:
 def _queries(rows: list[dict], count: int) -> list[str]:
     rng = random.Random(0)
     sample = rng.sample(rows, min(count, len(rows)))
-    fixed = ["diffusion transformers", "retrieval augmented generation", "graph neural networks for molecules",
-             '"large language models" cat:cs.CL', "author:bengio after:2025-06-01",
-             "reinforcement learning robots"]  # fmt: skip
+    fixed = [
+        "diffusion transformers",
+        "retrieval augmented generation",
+        "graph neural networks for molecules",
+        '"large language models" cat:cs.CL',
+        "author:bengio after:2025-06-01",
+        "reinforcement learning robots",
+    ]
     return fixed + [" ".join(r["title"].split()[:6]) for r in sample]
 
 
@@ -105,8 +123,10 @@ def main() -> None:
         service = SearchService(engine, index_dir=Path(scratch) / "index", embedder=embedder)
         started, cpu = time.perf_counter(), time.process_time()
         report = service.rebuild_index()
-        print(f"index rebuild (embedding step + index): {time.perf_counter() - started:.1f} s "
-              f"(cpu {time.process_time() - cpu:.1f} s), {report}")  # fmt: skip
+        print(
+            f"index rebuild (embedding step + index): {time.perf_counter() - started:.1f} s "
+            f"(cpu {time.process_time() - cpu:.1f} s), {report}"
+        )
         size = sum(p.stat().st_size for p in (Path(scratch) / "index").rglob("*") if p.is_file())
         print(
             f"index on disk: {size / 2**20:.0f} MiB; "
@@ -145,8 +165,10 @@ def _latency(service: SearchService, queries: list[str], rounds: int = 2) -> Non
             f"{mode:9s} p50 {_percentile(timings[mode], 50):6.1f} ms  p95 {_percentile(timings[mode], 95):6.1f} ms  "
             f"({len(timings[mode])} searches of {len(queries)} queries, incl. query embedding and DB page fetch)"
         )
-    print(f"mean cpu per search {cpu_ms:.1f} ms; load average {os.getloadavg()}; "
-          f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")  # fmt: skip
+    print(
+        f"mean cpu per search {cpu_ms:.1f} ms; load average {os.getloadavg()}; "
+        f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

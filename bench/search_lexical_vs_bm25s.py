@@ -75,8 +75,12 @@ def main() -> None:
         retriever.retrieve(tokens, k=10, n_threads=1, show_progress=False)
 
     theirs_e2e = _rate(theirs_full, len(texts), args.repeat)
-    ours_ndcg = np.mean([ndcg_at([ids[r] for r in best_rows(index.score(t), 10, positive=True)], data.qrels[q])
-                         for q, t in data.queries.items()])  # fmt: skip
+    ours_ndcg = np.mean(
+        [
+            ndcg_at([ids[r] for r in best_rows(index.score(t), 10, positive=True)], data.qrels[q])
+            for q, t in data.queries.items()
+        ]
+    )
     docs, _ = retriever.retrieve(q_tokens, k=10, n_threads=1, show_progress=False)
     theirs_ndcg = np.mean(
         [ndcg_at([ids[i] for i in row], data.qrels[q]) for q, row in zip(data.queries, docs, strict=True)]

@@ -41,8 +41,12 @@ def tune_lexical(corpus, train) -> tuple[float, BM25Params]:
     for title_weight in (1.0, 1.5, 2.0, 3.0):
         for k1, b in itertools.product((0.9, 1.2, 1.5), (0.5, 0.75, 0.9)):
             index = _lexical(corpus, title_weight, BM25Params(k1, b))
-            score = _mean_ndcg(lambda q, i=index: best_rows(i.score(train.queries[q]), 10, positive=True),
-                               train.queries, train.qrels, ids)  # fmt: skip
+            score = _mean_ndcg(
+                lambda q, i=index: best_rows(i.score(train.queries[q]), 10, positive=True),
+                train.queries,
+                train.qrels,
+                ids,
+            )
             best = max(best, (score, title_weight, BM25Params(k1, b)), key=lambda t: t[0])
     print(f"lexical train best nDCG@10 {best[0]:.4f}: title weight {best[1]}, {best[2]}")
     return best[1], best[2]
@@ -61,8 +65,11 @@ def main() -> None:
     vectors = (
         np.load(args.vectors) if args.vectors else embedder.embed_documents([f"{d.title}. {d.text}" for d in corpus])
     )
-    query_vectors = {q: v for data in (train, test) for q, v in
-                     zip(data.queries, embedder.embed_documents(list(data.queries.values())), strict=True)}  # fmt: skip
+    query_vectors = {
+        q: v
+        for data in (train, test)
+        for q, v in zip(data.queries, embedder.embed_documents(list(data.queries.values())), strict=True)
+    }
     lex = {q: lexical.score_terms(tokenize(t)) for data in (train, test) for q, t in data.queries.items()}
 
     def hybrid(alpha: float, depth: int):
@@ -72,9 +79,11 @@ def main() -> None:
     scored = [(_mean_ndcg(hybrid(a, d), train.queries, train.qrels, ids), a, d) for a, d in grid]
     score, alpha, depth = max(scored)
     print(f"hybrid train best nDCG@10 {score:.4f}: alpha {alpha}, depth {depth}")
-    for name, rank in (("lexical", lambda q: best_rows(lex[q], 10, positive=True)),
-                       ("semantic", lambda q: best_rows(vectors @ query_vectors[q], 10)),
-                       ("hybrid", hybrid(alpha, depth))):  # fmt: skip
+    for name, rank in (
+        ("lexical", lambda q: best_rows(lex[q], 10, positive=True)),
+        ("semantic", lambda q: best_rows(vectors @ query_vectors[q], 10)),
+        ("hybrid", hybrid(alpha, depth)),
+    ):
         print(f"TEST {name:8s} nDCG@10 {_mean_ndcg(rank, test.queries, test.qrels, ids):.4f}")
 
 

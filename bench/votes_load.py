@@ -53,9 +53,16 @@ def seed(database_url: str, users: int, papers_count: int) -> tuple[list[str], l
         upsert_papers(conn, records)
         for number in range(users):
             user_id = insert_user(
-                conn, email=f"bench{number}@example.org", password_hash="x", display_name=f"bench {number}",
-                bio="", email_verified=True, is_admin=False, is_banned=False, created_at=now - timedelta(days=2),
-            )  # fmt: skip
+                conn,
+                email=f"bench{number}@example.org",
+                password_hash="x",
+                display_name=f"bench {number}",
+                bio="",
+                email_verified=True,
+                is_admin=False,
+                is_banned=False,
+                created_at=now - timedelta(days=2),
+            )
             token = "pw_" + secrets.token_urlsafe(24)
             insert_api_token(conn, user_id, "bench", token, now)
             tokens.append(token)
@@ -109,13 +116,19 @@ def measure(database_url: str, args: argparse.Namespace, index_dir: str) -> dict
     engine.dispose()
     latencies.sort()
     return {
-        "database": database_url.split(":")[0], "processes": args.processes, "concurrency": args.concurrency,
-        "votes": len(jobs), "seconds": round(elapsed, 2), "votes_per_s": round(len(jobs) / elapsed, 1),
+        "database": database_url.split(":")[0],
+        "processes": args.processes,
+        "concurrency": args.concurrency,
+        "votes": len(jobs),
+        "seconds": round(elapsed, 2),
+        "votes_per_s": round(len(jobs) / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
-        "statuses": dict(outcomes), "vote_rows": vote_rows, "upvotes_sum": upvote_sum,
+        "statuses": dict(outcomes),
+        "vote_rows": vote_rows,
+        "upvotes_sum": upvote_sum,
         "exact": vote_rows == upvote_sum == len(jobs),
-    }  # fmt: skip
+    }
 
 
 def main() -> None:

@@ -165,16 +165,30 @@ def main() -> None:
     args.db.parent.mkdir(parents=True, exist_ok=True)
     db_url = args.database_url or f"sqlite:///{args.db}"
     index_dir = args.db.parent / ("web-index" if args.database_url is None else "web-index-" + db_url.rsplit("/", 1)[1])
-    env = {**os.environ, "PAPERWIRE_DATABASE_URL": db_url, "PAPERWIRE_EMBEDDER": "none",
-           "PAPERWIRE_INDEX_DIR": str(index_dir), "PAPERWIRE_DEV_MODE": "true"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PAPERWIRE_DATABASE_URL": db_url,
+        "PAPERWIRE_EMBEDDER": "none",
+        "PAPERWIRE_INDEX_DIR": str(index_dir),
+        "PAPERWIRE_DEV_MODE": "true",
+    }
     load(db_url, env)
     if args.load_only:
         return
     papers, searches = sample_urls(db_url, 5000)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    serve = [*PAPERWIRE, "serve", "--port", str(port), "--workers", str(args.workers), "--no-access-log",
-             "--log-level", "warning"]  # fmt: skip
+    serve = [
+        *PAPERWIRE,
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(serve, env=env)
     try:
         wait_up(url)

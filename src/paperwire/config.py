@@ -83,7 +83,6 @@ class Settings:
     digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
     digest_unsubscribe_mailto: str = ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
     digest_admin_token: str = field(default="", repr=False)  # enables /digest/preview?token=...
-    digest_crash_point: str = ""  # tests only: SIGKILL the sender at a named point
     dkim_selector: str = ""
     dkim_domain: str = ""
     dkim_private_key_path: str = ""

@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
-
 from paperwire import jobs
 from paperwire.config import Settings
 from paperwire.errors import Conflict
+from paperwire.services import Services
 from paperwire.storage import job_runs, leases
 
 log = logging.getLogger(__name__)
 LEASE = "worker"
-JobFn = Callable[[Engine, Settings], dict[str, Any]]
+JobFn = Callable[[Services], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Job:
 JOBS = (
     Job("ingest", jobs.ingest, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
     Job("index", jobs.index, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
-    Job("trending", jobs.trending, lambda s: timedelta(hours=s.worker_trending_interval_hours)),
+    Job("trending", jobs.trending_job, lambda s: timedelta(hours=s.worker_trending_interval_hours)),
     Job("digest", jobs.digests, lambda s: timedelta(minutes=5)),  # the service knows when an edition is due
 )
 
@@ -48,9 +47,11 @@ def _aware(value: datetime) -> datetime:
 
 
 class Worker:
-    def __init__(self, engine: Engine, settings: Settings, jobs_: tuple[Job, ...] = JOBS,
-                 clock: Callable[[], datetime] = _utcnow) -> None:  # fmt: skip
-        self.engine, self.settings, self.jobs, self.clock = engine, settings, jobs_, clock
+    def __init__(
+        self, services: Services, jobs_: tuple[Job, ...] = JOBS, clock: Callable[[], datetime] = _utcnow
+    ) -> None:
+        self.services, self.jobs, self.clock = services, jobs_, clock
+        self.engine, self.settings = services.engine, services.settings
         self.holder = leases.make_holder()
 
     def _hold_lease(self) -> None:
@@ -62,11 +63,10 @@ class Worker:
         now = self.clock()
         with self.engine.begin() as conn:
             last = {job.name: job_runs.last_started(conn, job.name) for job in self.jobs}
-        return [
-            job
-            for job in self.jobs
-            if last[job.name] is None or now - _aware(last[job.name]) >= job.interval(self.settings)  # type: ignore[operator]
-        ]
+        return [job for job in self.jobs if self._is_due(last[job.name], now, job)]
+
+    def _is_due(self, last: datetime | None, now: datetime, job: Job) -> bool:
+        return last is None or now - _aware(last) >= job.interval(self.settings)
 
     def run_once(self) -> list[dict[str, Any]]:
         """Run every due job once; returns their job rows' outcome."""
@@ -78,7 +78,7 @@ class Worker:
             run_id = job_runs.start(conn, job.name, self.clock())
         status, counts, error = "succeeded", {}, None
         try:
-            counts = job.run(self.engine, self.settings)
+            counts = job.run(self.services)
         except Exception as failure:  # the one broad catch: the job loop must survive any job
             log.exception("worker.job_failed", extra={"job": job.name, "job_run_id": run_id})
             status, error = "failed", f"{type(failure).__name__}: {failure}"[:2000]

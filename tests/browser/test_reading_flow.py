@@ -34,10 +34,26 @@ def _free_port() -> int:
 @pytest.fixture
 def server(settings: Settings, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "PAPERWIRE_DATABASE_URL": settings.database_url, "PAPERWIRE_EMBEDDER": "hashing",
-           "PAPERWIRE_INDEX_DIR": settings.index_dir, "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "--factory", "paperwire.web.asgi:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    env = {
+        **os.environ,
+        "PAPERWIRE_DATABASE_URL": settings.database_url,
+        "PAPERWIRE_EMBEDDER": "hashing",
+        "PAPERWIRE_INDEX_DIR": settings.index_dir,
+        "PAPERWIRE_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "paperwire.web.asgi:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     log = tmp_path / "server.log"
     url = f"http://127.0.0.1:{port}"
     with log.open("wb") as output:
@@ -66,16 +82,36 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, timeou
 @pytest.fixture
 def library(settings: Settings, engine: Engine) -> None:
     records = [
-        make_record(id="2501.20001", title="Scaling laws with $O(n^2)$ attention", categories=("cs.LG",),
-                    abstract="We show the loss follows $$L(N) = a N^{-\\alpha}$$ for graph transformers.",
-                    announced=date(2025, 1, 7), upvotes=5),
-        make_record(id="2501.20002", title="Graph transformers for molecules", categories=("cs.CV",),
-                    abstract="Graph transformers help chemistry.", announced=date(2025, 1, 7), upvotes=2),
-        make_record(id="2501.20003", title="Earlier graph transformers", categories=("cs.LG",),
-                    abstract="An earlier day with graph transformers.", announced=date(2025, 1, 3)),
-        make_record(id="2501.20004", title='<img src=x onerror="alert(1)"> \\href{javascript:alert(2)}{x}',
-                    abstract="Hostile $\\href{javascript:alert(3)}{click}$ text.", announced=date(2025, 1, 7)),
-    ]  # fmt: skip
+        make_record(
+            id="2501.20001",
+            title="Scaling laws with $O(n^2)$ attention",
+            categories=("cs.LG",),
+            abstract="We show the loss follows $$L(N) = a N^{-\\alpha}$$ for graph transformers.",
+            announced=date(2025, 1, 7),
+            upvotes=5,
+        ),
+        make_record(
+            id="2501.20002",
+            title="Graph transformers for molecules",
+            categories=("cs.CV",),
+            abstract="Graph transformers help chemistry.",
+            announced=date(2025, 1, 7),
+            upvotes=2,
+        ),
+        make_record(
+            id="2501.20003",
+            title="Earlier graph transformers",
+            categories=("cs.LG",),
+            abstract="An earlier day with graph transformers.",
+            announced=date(2025, 1, 3),
+        ),
+        make_record(
+            id="2501.20004",
+            title='<img src=x onerror="alert(1)"> \\href{javascript:alert(2)}{x}',
+            abstract="Hostile $\\href{javascript:alert(3)}{click}$ text.",
+            announced=date(2025, 1, 7),
+        ),
+    ]
     with engine.begin() as conn:
         upsert_papers(conn, records)
     SearchService.from_settings(settings, engine).update_index()

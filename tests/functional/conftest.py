@@ -21,9 +21,9 @@ def app(settings: Settings) -> Iterator[FastAPI]:
     app = create_app(settings)
     # Tests write behind the app's back (add_papers), so it re-reads the data version on every request;
     # test_caching.py checks the one-second reuse for anonymous readers.
-    app.state.services.data_version.ttl_s = 0.0
+    app.services.caches.data_version.ttl_s = 0.0
     yield app
-    app.state.services.engine.dispose()
+    app.services.engine.dispose()
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_cached_page_reflects_new_votes_once_the_version_changes(client: TestCli
 
 
 def test_anonymous_readers_reuse_the_version_for_a_second(client: TestClient, app, add_papers) -> None:
-    app.state.services.data_version.ttl_s = 60.0  # what a second is to a fast test
+    app.services.caches.data_version.ttl_s = 60.0  # what a second is to a fast test
     add_papers(make_record(announced=date(2025, 1, 6)))
     etag = client.get("/api/daily_papers").headers["etag"]
     add_papers(make_record(announced=date(2025, 1, 6)))  # written by another process: seen after the TTL

@@ -12,9 +12,13 @@ from pathlib import Path
 import pytest
 
 GOOD = {
-    "id": "2501.00001", "title": "A good paper", "abstract": "About  things.", "authors": ["Ada Lovelace"],
-    "categories": ["cs.LG"], "published": "2025-01-02",
-}  # fmt: skip
+    "id": "2501.00001",
+    "title": "A good paper",
+    "abstract": "About  things.",
+    "authors": ["Ada Lovelace"],
+    "categories": ["cs.LG"],
+    "published": "2025-01-02",
+}
 
 
 def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -49,8 +53,12 @@ def test_ingest_reports_counts_as_json_and_second_run_changes_nothing(tmp_path: 
     second = json.loads(run(database_url, "ingest", "file", str(source), "--json").stdout)
     stats = json.loads(run(database_url, "stats", "--json").stdout)
     assert {k: first[k] for k in ("read", "inserted", "updated", "unchanged", "skipped")} == {
-        "read": 5, "inserted": 5, "updated": 0, "unchanged": 0, "skipped": 0,
-    }  # fmt: skip
+        "read": 5,
+        "inserted": 5,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+    }
     assert (second["inserted"], second["updated"], second["unchanged"]) == (0, 0, 5)
     assert stats["papers"] == 5
     assert stats["by_category"] == {"cs.LG": 5}

@@ -50,9 +50,11 @@ def test_two_processes_count_every_vote_once(settings: Settings, engine: Engine,
     paper_ids = [make_paper(engine) for _ in range(3)]
     accounts = [make_user(engine) for _ in range(USERS)]
     env = {
-        "PAPERWIRE_DATABASE_URL": settings.database_url, "PAPERWIRE_MAIL_BACKEND": "memory",
-        "PAPERWIRE_EMBEDDER": "hashing", "PAPERWIRE_INDEX_DIR": str(tmp_path / "index"),
-    }  # fmt: skip
+        "PAPERWIRE_DATABASE_URL": settings.database_url,
+        "PAPERWIRE_MAIL_BACKEND": "memory",
+        "PAPERWIRE_EMBEDDER": "hashing",
+        "PAPERWIRE_INDEX_DIR": str(tmp_path / "index"),
+    }
     with uvicorn_server(env) as first, uvicorn_server(env) as second:
         bases = [first, second]
         tokens = [_api_token(bases[i % 2], a["email"]) for i, a in enumerate(accounts)]

@@ -56,9 +56,13 @@ def test_no_server_errors(api: tuple[Any, dict[str, str]]) -> None:
 
         @given(case=operation.as_strategy())
         @hypothesis_settings(
-            max_examples=8, deadline=None, derandomize=True, database=None,
-            phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-        )  # fmt: skip
+            max_examples=8,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case: Any) -> None:
             response = case.call(headers=headers)
             calls.append(f"{case.method} {case.path}")

@@ -93,7 +93,7 @@ def test_tracked_categories_limit_announcements(settings, add_papers) -> None:
     app = create_app(replace(settings, feed_categories=("cs.CL",)))
     with TestClient(app) as client:
         assert titles(client.get("/papers?date=2025-01-09").text) == ["Tracked"]
-    app.state.services.engine.dispose()
+    app.services.engine.dispose()
 
 
 def test_empty_site_says_so(client: TestClient) -> None:

@@ -39,13 +39,22 @@ def populate(engine: Engine, settings: Settings) -> None:
 
 def run_sender(database_url: str, smtp_url: str, crash_point: str = "", kill_after_s: float | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")} | {
-        "PAPERWIRE_DATABASE_URL": database_url, "PAPERWIRE_MAIL_BACKEND": "smtp", "PAPERWIRE_SMTP_URL": smtp_url,
-        "PAPERWIRE_DIGEST_RATE_PER_MINUTE": "1500", "PAPERWIRE_DIGEST_WEEKDAYS": "mon tue wed thu fri sat sun",
-        "PAPERWIRE_DIGEST_BATCH_SIZE": "7", "PAPERWIRE_DIGEST_CRASH_POINT": crash_point,
-        "PAPERWIRE_BASE_URL": "http://testserver", "PYTHONPATH": str(REPO / "src"),
-    }  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "paperwire.digest", "send"], env=env, cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        "PAPERWIRE_DATABASE_URL": database_url,
+        "PAPERWIRE_MAIL_BACKEND": "smtp",
+        "PAPERWIRE_SMTP_URL": smtp_url,
+        "PAPERWIRE_DIGEST_RATE_PER_MINUTE": "1500",
+        "PAPERWIRE_DIGEST_WEEKDAYS": "mon tue wed thu fri sat sun",
+        "PAPERWIRE_DIGEST_BATCH_SIZE": "7",
+        "PAPERWIRE_BASE_URL": "http://testserver",
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.crash_sender", crash_point],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if kill_after_s is not None:
         time.sleep(kill_after_s)
         process.kill()
@@ -60,9 +69,14 @@ def check_invariant(engine: Engine, handler: RecordingHandler) -> int:
     for received in handler.received:
         got[received.rcpt_tos[0]].append(str(received.message["Message-ID"]))
     with engine.connect() as conn:
-        rows = {r.email: r for r in conn.execute(
-            select(subscribers.c.email, digest_sends.c.status, digest_sends.c.resends, digest_sends.c.message_id)
-            .join(digest_sends, digest_sends.c.subscriber_id == subscribers.c.id))}  # fmt: skip
+        rows = {
+            r.email: r
+            for r in conn.execute(
+                select(
+                    subscribers.c.email, digest_sends.c.status, digest_sends.c.resends, digest_sends.c.message_id
+                ).join(digest_sends, digest_sends.c.subscriber_id == subscribers.c.id)
+            )
+        }
     assert len(rows) == SUBSCRIBERS
     twice = 0
     for email, row in rows.items():

@@ -54,8 +54,13 @@ def test_a_sent_digest_carries_a_valid_signature_over_the_unsubscribe_headers(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     key, record = make_key(tmp_path)
-    settings = dataclasses.replace(settings, dkim_selector="pw2026", dkim_domain="papers.example",
-                                   dkim_private_key_path=str(key), digest_rate_per_minute=0)  # fmt: skip
+    settings = dataclasses.replace(
+        settings,
+        dkim_selector="pw2026",
+        dkim_domain="papers.example",
+        dkim_private_key_path=str(key),
+        digest_rate_per_minute=0,
+    )
     with engine.begin() as conn:
         upsert_papers(conn, [make_record(announced=TUESDAY, title="Ünïcode & <b>bold</b> titles") for _ in range(3)])
     SubscriptionService(engine, settings, MemoryMailer()).add_confirmed("reader@example.org")
@@ -79,7 +84,8 @@ def test_a_sent_digest_carries_a_valid_signature_over_the_unsubscribe_headers(
     assert signed["s"] == "pw2026"
     assert signed["a"] == "rsa-sha256"
     assert {"list-unsubscribe", "list-unsubscribe-post", "from", "subject", "message-id"} <= set(
-        signed["h"].lower().split(":"))  # fmt: skip
+        signed["h"].lower().split(":")
+    )
     tampered = raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: x")
     assert tampered != raw
     assert not dkim.verify(tampered, dnsfunc=dnsfunc)

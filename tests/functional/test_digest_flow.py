@@ -62,15 +62,13 @@ def subscribe_and_confirm(client: TestClient, outbox: list[EmailMessage], email:
 def client(settings: Settings) -> Iterator[TestClient]:
     app = create_app(settings)
     yield TestClient(app)
-    app.state.services.engine.dispose()
+    app.services.engine.dispose()
 
 
 def test_subscribe_confirm_send_unsubscribe_and_second_edition(
     client: TestClient, engine: Engine, settings: Settings
 ) -> None:
-    outbox = client.app.state.services.extras.setdefault(  # type: ignore[attr-defined]
-        "mailer", __import__("paperwire.mail").mail.MemoryMailer()
-    ).outbox
+    outbox = client.app.services.mailer.outbox  # type: ignore[attr-defined]
     subscribe_and_confirm(client, outbox, "Reader@Example.org")
     first = add_papers(engine, MONDAY, 3)
     with smtp_server() as (url, handler):
@@ -102,7 +100,7 @@ def test_subscribe_confirm_send_unsubscribe_and_second_edition(
 
     unsubscribe = re.search(r"<(https?://[^>]+)>", message["List-Unsubscribe"]).group(1)
     assert client.get(unsubscribe).status_code == 200  # a GET changes nothing
-    status = DigestService(engine, settings).status()
+    status = DigestService(engine, settings, MemoryMailer()).status()
     assert status["subscribers"] == {"active": 1}
     for _ in range(2):  # RFC 8058 one-click, idempotent, no cookies, no redirect
         response = client.post(
@@ -112,7 +110,7 @@ def test_subscribe_confirm_send_unsubscribe_and_second_edition(
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert response.status_code == 200
-    assert DigestService(engine, settings).status()["subscribers"] == {"unsubscribed": 1}
+    assert DigestService(engine, settings, MemoryMailer()).status()["subscribers"] == {"unsubscribed": 1}
 
 
 def test_subscribe_answers_the_same_for_known_and_unknown_addresses(client: TestClient) -> None:
@@ -122,7 +120,7 @@ def test_subscribe_answers_the_same_for_known_and_unknown_addresses(client: Test
     assert first.status_code == again.status_code == other.status_code == 200
     strip = lambda text: BeautifulSoup(text, "html.parser").find("main").get_text()  # noqa: E731
     assert strip(first.text) == strip(again.text) == strip(other.text)
-    outbox = client.app.state.services.extras["mailer"].outbox  # type: ignore[attr-defined]
+    outbox = client.app.services.mailer.outbox  # type: ignore[attr-defined]
     assert len(outbox) == 2  # the resend within the interval was rate-limited
 
 
@@ -130,10 +128,10 @@ def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(
     client: TestClient, engine: Engine, settings: Settings
 ) -> None:
     client.post("/subscribe", data={"email": "c@example.org"})
-    outbox = client.app.state.services.extras["mailer"].outbox  # type: ignore[attr-defined]
+    outbox = client.app.services.mailer.outbox  # type: ignore[attr-defined]
     url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
     client.get(url)
-    assert DigestService(engine, settings).status()["subscribers"] == {"pending": 1}
+    assert DigestService(engine, settings, MemoryMailer()).status()["subscribers"] == {"pending": 1}
     assert client.post(url + "x").status_code == 404
 
 
@@ -144,20 +142,21 @@ def test_preview_requires_admin(client: TestClient) -> None:
 def test_subscribe_is_rate_limited_per_client_ip_with_the_same_answer(settings: Settings) -> None:
     app = create_app(dataclasses.replace(settings, digest_subscribe_per_ip_per_hour=3))
     with TestClient(app) as one, TestClient(app, client=("203.0.113.9", 50000)) as other:
-        outbox = app.state.services.extras.setdefault("mailer", MemoryMailer()).outbox
+        outbox = app.services.mailer.outbox
         answers = [one.post("/subscribe", data={"email": f"r{n}@example.org"}) for n in range(5)]
         late = other.post("/subscribe", data={"email": "late@example.org"})
     strip = lambda text: BeautifulSoup(text, "html.parser").find("main").get_text()  # noqa: E731
     assert {a.status_code for a in [*answers, late]} == {200}
     assert len({strip(a.text) for a in answers}) == 1
     assert sorted(m["To"] for m in outbox) == ["late@example.org", "r0@example.org", "r1@example.org", "r2@example.org"]
-    assert DigestService(app.state.services.engine, settings).status()["subscribers"] == {"pending": 4}
-    app.state.services.engine.dispose()
+    assert DigestService(app.services.engine, settings, MemoryMailer()).status()["subscribers"] == {"pending": 4}
+    app.services.engine.dispose()
 
 
 def test_dry_run_counts_only_what_would_really_be_sent(engine: Engine, settings: Settings) -> None:
-    settings = dataclasses.replace(settings, digest_weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-                                   digest_rate_per_minute=0)  # fmt: skip
+    settings = dataclasses.replace(
+        settings, digest_weekdays=("mon", "tue", "wed", "thu", "fri", "sat", "sun"), digest_rate_per_minute=0
+    )
     tuesday = date(2026, 11, 24)
     add_papers(engine, tuesday, 3)
     for email in ("a@example.org", "b@example.org"):

@@ -26,8 +26,9 @@ TUESDAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 14, tzinfo=UTC)
 
 
-async def _advertise_pipelining(self: Any, server: Any, session: Any, envelope: Any, hostname: str,
-                                responses: list[str]) -> list[str]:  # fmt: skip
+async def _advertise_pipelining(
+    self: Any, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+) -> list[str]:
     session.host_name = hostname
     return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
@@ -85,7 +86,7 @@ def test_permanent_failure_bounces_and_suppresses_the_address(engine: Engine, se
         [report] = sender(engine, settings, url).send()
     assert report.bounced == 1
     assert report.sent == 2
-    assert DigestService(engine, settings).status()["subscribers"] == {"active": 2, "bounced": 1}
+    assert DigestService(engine, settings, MemoryMailer()).status()["subscribers"] == {"active": 2, "bounced": 1}
 
 
 class DroppingHandler(RecordingHandler):
@@ -129,7 +130,7 @@ def test_edition_pauses_when_errors_pass_the_threshold(engine: Engine, settings:
         [report] = sender(engine, settings, url, digest_pause_min_attempts=4, digest_batch_size=4).send()
     assert report.status == "paused"
     assert report.attempts == 4
-    [edition] = DigestService(engine, settings).status()["editions"]
+    [edition] = DigestService(engine, settings, MemoryMailer()).status()["editions"]
     assert edition["status"] == "paused"
     assert edition["sends"]["pending"] == 8
 
@@ -145,8 +146,13 @@ def test_an_edition_older_than_the_max_age_is_never_sent(engine: Engine, setting
     assert reports[0].status == "expired"  # the new day's edition has nothing new for them
 
 
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "<a href='javascript:alert(1)'>x</a>",
-       '<svg/onload=alert(1)>', "{{ 7*7 }} </td></table><iframe src=//evil>"]  # fmt: skip
+XSS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<a href='javascript:alert(1)'>x</a>",
+    "<svg/onload=alert(1)>",
+    "{{ 7*7 }} </td></table><iframe src=//evil>",
+]
 
 
 @pytest.mark.parametrize("title", XSS)

@@ -132,8 +132,13 @@ def test_rss_listing_sets_announce_dates(server: ScriptedServer, client: ArxivHt
 def test_unreachable_arxiv_is_one_clear_error(net_settings: Settings, engine: Engine) -> None:
     from tests.smtpserver import free_port
 
-    offline = load_settings({}, arxiv_oai_url=f"http://127.0.0.1:{free_port()}/oai", http_retries=1,
-                            arxiv_min_interval_s=0.0, http_timeout_s=1.0)  # fmt: skip
+    offline = load_settings(
+        {},
+        arxiv_oai_url=f"http://127.0.0.1:{free_port()}/oai",
+        http_retries=1,
+        arxiv_min_interval_s=0.0,
+        http_timeout_s=1.0,
+    )
     with (
         ArxivHttpClient(offline, backoff_base_s=0.01) as http,
         pytest.raises(UpstreamUnavailable, match=r"127\.0\.0\.1"),

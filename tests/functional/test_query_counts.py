@@ -40,8 +40,8 @@ def count_queries(engine: Engine) -> Iterator[list[str]]:
 def test_query_budget(settings, add_papers, path: str) -> None:
     add_papers(*(make_record(id=f"2501.{i:05d}", announced=date(2025, 1, 6 + i % 3), upvotes=i) for i in range(30)))
     app = create_app(settings)
-    app.state.services.data_version.ttl_s = 0.0  # count the version query too (anonymous reuse skips it ≤1 s)
-    engine = app.state.services.engine
+    app.services.caches.data_version.ttl_s = 0.0  # count the version query too (anonymous reuse skips it ≤1 s)
+    engine = app.services.engine
     with TestClient(app) as client:
         with count_queries(engine) as cold:
             assert client.get(path).status_code == 200

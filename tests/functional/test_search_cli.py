@@ -16,16 +16,36 @@ from paperwire.domain.papers import content_hash
 from paperwire.storage.db import make_engine
 from paperwire.storage.tables import METADATA, papers
 
-TITLES = ["Diffusion transformers for image generation", "Graph neural networks for molecules",
-          "Large language models as zero-shot reasoners", "Reinforcement learning from human feedback"]  # fmt: skip
+TITLES = [
+    "Diffusion transformers for image generation",
+    "Graph neural networks for molecules",
+    "Large language models as zero-shot reasoners",
+    "Reinforcement learning from human feedback",
+]
 
 
 def _rows(start: int, titles: list[str]) -> list[dict]:
     now = datetime.now(UTC)
-    return [{"id": f"2501.{n:05d}", "version": 1, "title": t, "abstract": f"{t}. We study {t.lower()} at scale.",
-             "code_links": [], "authors_text": "Ada Lovelace", "categories_text": "cs.LG", "source": "test",
-             "content_hash": content_hash((t,)), "upvotes": 0, "imported_upvotes": 0, "announced": date(2025, 1, 1),
-             "ingested_at": now, "updated_at": now, "seq": n} for n, t in enumerate(titles, start=start)]  # fmt: skip
+    return [
+        {
+            "id": f"2501.{n:05d}",
+            "version": 1,
+            "title": t,
+            "abstract": f"{t}. We study {t.lower()} at scale.",
+            "code_links": [],
+            "authors_text": "Ada Lovelace",
+            "categories_text": "cs.LG",
+            "source": "test",
+            "content_hash": content_hash((t,)),
+            "upvotes": 0,
+            "imported_upvotes": 0,
+            "announced": date(2025, 1, 1),
+            "ingested_at": now,
+            "updated_at": now,
+            "seq": n,
+        }
+        for n, t in enumerate(titles, start=start)
+    ]
 
 
 @pytest.fixture
@@ -36,13 +56,17 @@ def env(tmp_path: Path) -> dict[str, str]:
     with engine.begin() as conn:
         conn.execute(insert(papers), _rows(1, TITLES))
     engine.dispose()
-    return os.environ | {"PAPERWIRE_DATABASE_URL": url, "PAPERWIRE_INDEX_DIR": str(tmp_path / "index"),
-                         "PAPERWIRE_EMBEDDER": "hashing"}  # fmt: skip
+    return os.environ | {
+        "PAPERWIRE_DATABASE_URL": url,
+        "PAPERWIRE_INDEX_DIR": str(tmp_path / "index"),
+        "PAPERWIRE_EMBEDDER": "hashing",
+    }
 
 
 def paperwire(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "paperwire", *args], env=env, capture_output=True, text=True,
-                          timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "paperwire", *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_rebuild_search_similar_and_update(env: dict[str, str]):

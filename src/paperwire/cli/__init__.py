@@ -5,12 +5,12 @@ Exit codes: 0 done, 1 failed (a PaperwireError, printed as one line), 2 usage er
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
 import typer
 
-from paperwire._imports import import_optional
 from paperwire.cli import _common
 from paperwire.errors import PaperwireError
 from paperwire.logging import configure_logging
@@ -18,10 +18,19 @@ from paperwire.logging import configure_logging
 # Which module provides each top-level command: `main` imports only the one it needs, so a command
 # does not pay for importing numpy/torch/jinja of the others (startup ~0.3 s instead of ~1 s).
 COMMAND_MODULES = {
-    "db": "db", "ingest": "ingest", "stats": "stats", "search": "search", "similar": "search",
-    "index": "index", "eval": "evaluate", "serve": "serve", "users": "users", "digest": "digest",
-    "subscribers": "digest", "worker": "worker",
-}  # fmt: skip
+    "db": "db",
+    "ingest": "ingest",
+    "stats": "stats",
+    "search": "search",
+    "similar": "search",
+    "index": "index",
+    "eval": "evaluate",
+    "serve": "serve",
+    "users": "users",
+    "digest": "digest",
+    "subscribers": "digest",
+    "worker": "worker",
+}
 MODULES = ("db", "ingest", "stats", "search", "index", "evaluate", "serve", "users", "digest", "worker")
 
 
@@ -37,9 +46,7 @@ def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     )
     app.callback()(_group)  # a group even when only one command is registered
     for name in modules:
-        module = import_optional(f"paperwire.cli.{name}")
-        if module is not None:
-            module.register(app)
+        importlib.import_module(f"paperwire.cli.{name}").register(app)
     return app
 
 

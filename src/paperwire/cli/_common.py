@@ -1,11 +1,11 @@
-"""Shared CLI plumbing: settings, engine, consoles, JSON output, progress bars."""
+"""Shared CLI plumbing: settings, the services, consoles, JSON output, progress bars."""
 
 from __future__ import annotations
 
 import json
 import sys
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -20,7 +20,9 @@ from rich.progress import (
 from sqlalchemy import Engine
 
 from paperwire.config import Settings, load_settings
-from paperwire.storage.db import make_engine
+
+if TYPE_CHECKING:
+    from paperwire.services import Services
 
 console = Console()
 err_console = Console(stderr=True)
@@ -32,8 +34,15 @@ def settings() -> Settings:
 
 
 @cache
+def services() -> Services:
+    """The one Services object of this process (paperwire.services.build_services)."""
+    from paperwire.services import build_services
+
+    return build_services(settings())
+
+
 def engine() -> Engine:
-    return make_engine(settings())
+    return services().engine
 
 
 def print_json(payload: Any) -> None:

@@ -10,8 +10,6 @@ from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
 from paperwire.digest.compose import body_of
 from paperwire.digest.service import DigestService
-from paperwire.digest.subscriptions import SubscriptionService
-from paperwire.mail import build_mailer
 
 digest_app = typer.Typer(help="E-mail digests: send editions, show status, preview.", no_args_is_help=True)
 subscribers_app = typer.Typer(help="Digest subscribers (operators).", no_args_is_help=True)
@@ -20,9 +18,16 @@ DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Compose in memory; write
 
 
 def service() -> DigestService:
-    engine = _common.engine()
-    require_schema(engine)
-    return DigestService(engine, _common.settings())
+    services = _common.services()
+    require_schema(services.engine)
+    return services.digest
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected a day like 2026-12-01, got {text!r}") from None
 
 
 @digest_app.command("send")
@@ -33,15 +38,15 @@ def send(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Prepare today's edition if needed and send every open edition (resumes after a crash)."""
-    when = date.fromisoformat(day) if day else None
+    when = parse_day(day) if day else None
     if dry_run:
-        result: object = service().dry_run(when, only)
+        result: list[dict[str, object]] = [service().dry_run(when, only)]
     else:
         result = [r.as_dict() for r in service().send(when, only)]
     if json_output:
-        _common.print_json(result)
+        _common.print_json(result[0] if dry_run else result)
         return
-    for line in result if isinstance(result, list) else [result]:
+    for line in result:
         _common.console.print(", ".join(f"{k} {v}" for k, v in line.items()), highlight=False, markup=False)
 
 
@@ -69,7 +74,7 @@ def preview(email: str, html: bool = typer.Option(False, "--html", help="Print t
 @digest_app.command("resume")
 def resume(day: str = typer.Argument(..., help="The paused edition's day, YYYY-MM-DD.")) -> None:
     """Resume a paused edition (then run `digest send`)."""
-    service().resume(date.fromisoformat(day))
+    service().resume(parse_day(day))
 
 
 @subscribers_app.command("add")
@@ -80,9 +85,9 @@ def add(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Add a subscriber: confirmed directly, or by sending the confirmation e-mail."""
-    engine, settings = _common.engine(), _common.settings()
-    require_schema(engine)
-    subscriptions = SubscriptionService(engine, settings, build_mailer(settings))
+    services = _common.services()
+    require_schema(services.engine)
+    subscriptions = services.subscriptions
     action = "add confirmed" if confirmed else "send confirmation to"
     if not dry_run:
         subscriptions.add_confirmed(email) if confirmed else subscriptions.request(email)

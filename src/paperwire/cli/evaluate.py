@@ -23,8 +23,13 @@ def beir(
 ) -> None:
     """Load DIR into a scratch SQLite database, index it, and report nDCG@10, Recall@100, MRR@10, latency."""
     with progress_bar() as advance:
-        results = run_beir(directory, embedder=make_embedder(_common.settings()), split=split,
-                           limit_queries=limit_queries or None, progress=advance)  # fmt: skip
+        results = run_beir(
+            directory,
+            embedder=make_embedder(_common.settings()),
+            split=split,
+            limit_queries=limit_queries or None,
+            progress=advance,
+        )
     if json_output:
         _common.print_json(results)
         return

@@ -38,9 +38,9 @@ def _progress(description: str, total: int | None = None) -> Iterator[Callable[[
 
 
 def service() -> IngestService:
-    engine = _common.engine()
-    require_schema(engine)
-    return IngestService(engine)
+    services = _common.services()
+    require_schema(services.engine)
+    return services.ingest
 
 
 def print_report(report: IngestReport, json_output: bool) -> None:

@@ -12,7 +12,7 @@ JSON_OPTION = typer.Option(False, "--json", help="Print JSON (a list of objects 
 
 
 def search_service() -> SearchService:
-    return SearchService.from_settings(_common.settings(), _common.engine())
+    return _common.services().search
 
 
 def search(

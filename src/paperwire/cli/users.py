@@ -8,7 +8,7 @@ import typer
 
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
-from paperwire.community.accounts import AccountService, create_account
+from paperwire.community.accounts import create_account
 
 users_app = typer.Typer(help="Community accounts (operators).", no_args_is_help=True)
 
@@ -29,10 +29,10 @@ def create(
     json_output: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Create a verified account; prompts for the password unless --password-stdin."""
-    engine = _common.engine()
-    require_schema(engine)
+    services = _common.services()
+    require_schema(services.engine)
     password = _read_password(password_stdin)
-    service = AccountService(engine, _common.settings())
+    service = services.community.accounts
     result = create_account(service, email, password, admin=admin, display_name=name, dry_run=dry_run)
     if json_output:
         _common.print_json(result)

@@ -14,9 +14,9 @@ def worker(
     json_output: bool = typer.Option(False, "--json", help="Print the job rows as JSON (with --once)."),
 ) -> None:
     """Run scheduled jobs; a second worker exits with an error while the first holds the lease."""
-    engine = _common.engine()
-    require_schema(engine)
-    runner = Worker(engine, _common.settings())
+    services = _common.services()
+    require_schema(services.engine)
+    runner = Worker(services)
     if not once:
         runner.run_forever()
         return

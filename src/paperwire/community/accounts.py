@@ -64,9 +64,16 @@ class AccountService:
             with self.engine.begin() as conn:
                 name = clean_display_name(display_name, email)
                 user_id = repo.insert_user(
-                    conn, email=email, password_hash=password_hash, display_name=name, bio="",
-                    email_verified=False, is_admin=False, is_banned=False, created_at=self.now(),
-                )  # fmt: skip
+                    conn,
+                    email=email,
+                    password_hash=password_hash,
+                    display_name=name,
+                    bio="",
+                    email_verified=False,
+                    is_admin=False,
+                    is_banned=False,
+                    created_at=self.now(),
+                )
                 return [self._verification_mail(conn, user_id, email)]
         except IntegrityError:
             return []  # the address has an account: say nothing different
@@ -263,8 +270,14 @@ def create_account(
         if dry_run:
             return {"email": email, "admin": admin, "created": False, "dry_run": True}
         user_id = repo.insert_user(
-            conn, email=email, password_hash=passwords.hash_password(password), bio="", email_verified=True,
-            display_name=clean_display_name(display_name, email), is_admin=admin, is_banned=False,
+            conn,
+            email=email,
+            password_hash=passwords.hash_password(password),
+            bio="",
+            email_verified=True,
+            display_name=clean_display_name(display_name, email),
+            is_admin=admin,
+            is_banned=False,
             created_at=service.now(),
-        )  # fmt: skip
+        )
     return {"id": user_id, "email": email, "admin": admin, "created": True, "dry_run": False}

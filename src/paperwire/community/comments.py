@@ -80,9 +80,16 @@ class CommentService:
                     raise InvalidInput("You can only reply to a comment on the same paper.")
             self._limit(conn, user)
             return repo.insert_comment(
-                conn, paper_id=paper_id, user_id=user.id, parent_id=parent_id, body_md=body,
-                body_html=render_markdown(body), upvotes=0, downvotes=0, created_at=utcnow(),
-            )  # fmt: skip
+                conn,
+                paper_id=paper_id,
+                user_id=user.id,
+                parent_id=parent_id,
+                body_md=body,
+                body_html=render_markdown(body),
+                upvotes=0,
+                downvotes=0,
+                created_at=utcnow(),
+            )
 
     def _own(self, conn: Any, user: User, comment_id: int) -> dict[str, Any]:
         comment = repo.get_comment(conn, comment_id)

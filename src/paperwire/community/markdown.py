@@ -15,8 +15,26 @@ import nh3
 from markdown_it import MarkdownIt
 
 MATH = re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|(?<![\\$])\$(?!\s)[^$\n]+?(?<!\s)\$", re.DOTALL)
-TAGS = {"p", "br", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "span", "hr",
-        "h3", "h4", "h5", "h6", "del"}  # fmt: skip
+TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "span",
+    "hr",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "del",
+}
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"class"}}
 MAX_LENGTH = 10_000
 

@@ -58,9 +58,13 @@ def _age_hours(listed: date | str, now: datetime) -> float:
 
 
 def trending_papers(
-    conn: Connection, window: str, now: datetime, limit: int = 30, offset: int = 0,
+    conn: Connection,
+    window: str,
+    now: datetime,
+    limit: int = 30,
+    offset: int = 0,
     weights: TrendingWeights | None = None,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     """Papers listed within the window, best score first: id, title, upvotes, ..., score, breakdown."""
     weights = weights or TrendingWeights()
     since = (now - timedelta(days=window_days(window))).date()

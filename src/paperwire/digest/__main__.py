@@ -1,6 +1,6 @@
-"""`python -m paperwire.digest send [--day D]`: the sender alone, with the CLI's settings (used by crash tests).
+"""`python -m paperwire.digest send [YYYY-MM-DD]`: the sender alone, without importing the whole CLI.
 
-Same service call as `paperwire digest send`, without importing every CLI module (faster start).
+The same service call as `paperwire digest send`, on the same services (paperwire.services).
 """
 
 from __future__ import annotations
@@ -10,17 +10,20 @@ import sys
 from datetime import date
 
 from paperwire.config import load_settings
-from paperwire.digest.service import DigestService
-from paperwire.storage.db import make_engine
+from paperwire.services import build_services
 
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] != "send":
         sys.stderr.write("usage: python -m paperwire.digest send [YYYY-MM-DD]\n")
         return 2
-    settings = load_settings()
-    day = date.fromisoformat(argv[1]) if len(argv) > 1 else None
-    reports = DigestService(make_engine(settings), settings).send(day)
+    try:
+        day = date.fromisoformat(argv[1]) if len(argv) > 1 else None
+    except ValueError:
+        sys.stderr.write(f"error: expected a day like 2026-12-01, got {argv[1]!r}\n")
+        return 2
+    services = build_services(load_settings())
+    reports = services.digest.send(day)
     sys.stdout.write(json.dumps([r.as_dict() for r in reports]) + "\n")
     return 0
 

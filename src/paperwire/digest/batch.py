@@ -29,8 +29,13 @@ def fetch_papers(conn: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         for row in conn.execute(select(*columns).where(papers.c.id.in_(list(ids[start : start + 500])))):
-            found[row.id] = {"id": row.id, "title": row.title, "abstract": row.abstract, "upvotes": row.upvotes,
-                             "authors": [a for a in (row.authors_text or "").split("; ") if a]}  # fmt: skip
+            found[row.id] = {
+                "id": row.id,
+                "title": row.title,
+                "abstract": row.abstract,
+                "upvotes": row.upvotes,
+                "authors": [a for a in (row.authors_text or "").split("; ") if a],
+            }
     return found
 
 

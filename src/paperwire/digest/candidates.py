@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Engine, func, select
 
@@ -91,14 +91,19 @@ class KeywordMatcher:
         words = [w for w in _WORD.findall(query.lower()) if ":" not in w]
         if not words:
             return []
-        return [pid for pid, p in pool.papers.items()
-                if p.day >= since and all(w in pool.text_of(pid) for w in words)]  # fmt: skip
+        return [pid for pid, p in pool.papers.items() if p.day >= since and all(w in pool.text_of(pid) for w in words)]
+
+
+class RankIds(Protocol):
+    """What saved searches need of the SearchService: ranked paper ids for a query."""
+
+    def rank_ids(self, query: str, *, mode: str = "hybrid", limit: int = 100) -> list[str]: ...
 
 
 class SearchMatcher:
     """The hybrid SearchService, restricted to the pool's dates and papers."""
 
-    def __init__(self, search: Any, depth: int = 200) -> None:
+    def __init__(self, search: RankIds, depth: int = 200) -> None:
         self.search, self.depth = search, depth
 
     def match(self, query: str, since: date, pool: Pool) -> list[str]:
@@ -111,17 +116,35 @@ _DAY = func.coalesce(papers.c.announced, papers.c.submitted_on, papers.c.publish
 
 def load_pool(engine: Engine, since: date, until: date, matcher: Matcher | None = None) -> Pool:
     """Papers whose listing day falls in [since, until], most upvoted first."""
-    columns = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text, papers.c.categories_text,
-               papers.c.upvotes, _DAY.label("day"))  # fmt: skip
+    columns = (
+        papers.c.id,
+        papers.c.title,
+        papers.c.abstract,
+        papers.c.authors_text,
+        papers.c.categories_text,
+        papers.c.upvotes,
+        _DAY.label("day"),
+    )
     # _DAY is a SQL column expression, not a constant: SIM300's "Yoda condition" does not apply.
-    query = select(*columns).where(_DAY >= since, _DAY <= until).order_by(papers.c.upvotes.desc(), _DAY.desc(),  # noqa: SIM300
-                                                                           papers.c.id)  # fmt: skip
+    query = (
+        select(*columns)
+        .where(since <= _DAY, until >= _DAY)
+        .order_by(
+            papers.c.upvotes.desc(),
+            _DAY.desc(),
+            papers.c.id,
+        )
+    )
     found: dict[str, Candidate] = {}
     with read_only(engine) as conn:
         for row in conn.execute(query):
             found[row.id] = Candidate(
-                id=row.id, title=row.title, abstract=row.abstract, upvotes=int(row.upvotes or 0), day=row.day,
+                id=row.id,
+                title=row.title,
+                abstract=row.abstract,
+                upvotes=int(row.upvotes or 0),
+                day=row.day,
                 authors=tuple(a for a in (row.authors_text or "").split("; ") if a),
                 categories=tuple((row.categories_text or "").split()),
-            )  # fmt: skip
+            )
     return Pool(found, matcher=matcher)

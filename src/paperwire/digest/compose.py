@@ -27,8 +27,13 @@ from paperwire.mail.render import render_parts
 from paperwire.storage.subscribers import Subscriber
 
 # Display order; a paper claimed by an earlier *priority* section is not repeated in a later one.
-SECTION_TITLES = {"trending": "Trending", "searches": "Your saved searches", "authors": "Authors you follow",
-                  "categories": "New in your categories", "recommended": "Recommended for you"}  # fmt: skip
+SECTION_TITLES = {
+    "trending": "Trending",
+    "searches": "Your saved searches",
+    "authors": "Authors you follow",
+    "categories": "New in your categories",
+    "recommended": "Recommended for you",
+}
 PRIORITY = ("authors", "searches", "recommended", "categories", "trending")
 PER_CATEGORY = 10
 SNIPPET_CHARS = 320
@@ -73,9 +78,13 @@ def _section_ids(
 
 
 def choose_items(
-    settings: Settings, subscriber: Subscriber, pool: Pool, day: date, already_sent: set[str],
+    settings: Settings,
+    subscriber: Subscriber,
+    pool: Pool,
+    day: date,
+    already_sent: set[str],
     recommended: Sequence[tuple[str, str]] = (),
-) -> list[Item]:  # fmt: skip
+) -> list[Item]:
     """The papers of one edition for one subscriber; empty means 'nothing new: skip'."""
     sections, since = Sections.from_json(subscriber.sections), window_start(settings, subscriber, day)
     seen = set() if sections.repeats else set(already_sent)
@@ -102,15 +111,22 @@ def _authors(names: Sequence[str]) -> str:
 
 def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -> dict[str, Any]:
     get: Callable[[str], Any] = paper.get if isinstance(paper, Mapping) else lambda key: getattr(paper, key)
-    return {"url": links.paper_url(settings, str(get("id"))), "title": " ".join(str(get("title")).split()),
-            "authors": _authors(list(get("authors"))), "snippet": snippet(str(get("abstract"))),
-            "upvotes": int(get("upvotes") or 0), "why": why}  # fmt: skip
+    return {
+        "url": links.paper_url(settings, str(get("id"))),
+        "title": " ".join(str(get("title")).split()),
+        "authors": _authors(list(get("authors"))),
+        "snippet": snippet(str(get("abstract"))),
+        "upvotes": int(get("upvotes") or 0),
+        "why": why,
+    }
 
 
 def render_sections(
-    settings: Settings, items: Sequence[Mapping[str, str]], papers: Mapping[str, Candidate | Mapping[str, Any]],
+    settings: Settings,
+    items: Sequence[Mapping[str, str]],
+    papers: Mapping[str, Candidate | Mapping[str, Any]],
     cache: dict[str, dict[str, Any]] | None = None,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     """Template context of each section; `cache` (paper id -> rendered paper) spares re-rendering a paper
     that several messages of a batch share."""
     cache = {} if cache is None else cache
@@ -143,8 +159,14 @@ def build_raw(
         "Precedence": "bulk",
     }
     count = sum(len(section["papers"]) for section in sections)
-    context = {"day": day, "sections": sections, "count": count, "unsubscribe_url": unsubscribe,
-               "manage_url": links.manage_url(settings, subscriber), "base_url": settings.base_url}  # fmt: skip
+    context = {
+        "day": day,
+        "sections": sections,
+        "count": count,
+        "unsubscribe_url": unsubscribe,
+        "manage_url": links.manage_url(settings, subscriber),
+        "base_url": settings.base_url,
+    }
     subject, text, html = render_parts("digest", context)
     headers |= {"Subject": subject, "From": settings.mail_from, "To": subscriber.email, "Message-ID": message_id}
     return fast_message(headers, text, html)
@@ -184,12 +206,21 @@ def fast_message(headers: Mapping[str, str], text: str, html: str) -> bytes:
     MIMEMultipart/MIMEText generator writes (same headers, order and folding), built directly, which is
     several times faster at 10k messages per edition. The boundary cannot occur in base64 text."""
     boundary = "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="  # noqa: S311 - a MIME boundary
-    head = [_header("Content-Type", f'multipart/alternative; boundary="{boundary}"'), b"MIME-Version: 1.0\r\n",
-            _header("Date", formatdate(usegmt=True))]  # fmt: skip
+    head = [
+        _header("Content-Type", f'multipart/alternative; boundary="{boundary}"'),
+        b"MIME-Version: 1.0\r\n",
+        _header("Date", formatdate(usegmt=True)),
+    ]
     head += [_header(name, value) for name, value in headers.items()]
     delimiter = f"\r\n--{boundary}\r\n".encode()
-    parts = (_PART.format("plain").encode(), _base64_lines(text), delimiter, _PART.format("html").encode(),
-             _base64_lines(html), f"\r\n--{boundary}--\r\n".encode())  # fmt: skip
+    parts = (
+        _PART.format("plain").encode(),
+        _base64_lines(text),
+        delimiter,
+        _PART.format("html").encode(),
+        _base64_lines(html),
+        f"\r\n--{boundary}--\r\n".encode(),
+    )
     return b"".join((*head, delimiter, *parts))
 
 

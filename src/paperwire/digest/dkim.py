@@ -10,8 +10,18 @@ import dkim
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput
 
-SIGNED_HEADERS = (b"from", b"to", b"subject", b"date", b"message-id", b"list-id", b"list-unsubscribe",
-                  b"list-unsubscribe-post", b"mime-version", b"content-type")  # fmt: skip
+SIGNED_HEADERS = (
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"list-id",
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
+    b"mime-version",
+    b"content-type",
+)
 
 
 def is_enabled(settings: Settings) -> bool:
@@ -31,7 +41,13 @@ def sign(settings: Settings, raw: bytes) -> bytes:
     when DKIM is configured."""
     if not is_enabled(settings):
         return raw
-    signature: bytes = dkim.sign(raw, settings.dkim_selector.encode(), settings.dkim_domain.encode(),
-                                 _key(settings.dkim_private_key_path), include_headers=list(SIGNED_HEADERS),
-                                 canonicalize=(b"relaxed", b"relaxed"), linesep=b"\r\n")  # fmt: skip
+    signature: bytes = dkim.sign(
+        raw,
+        settings.dkim_selector.encode(),
+        settings.dkim_domain.encode(),
+        _key(settings.dkim_private_key_path),
+        include_headers=list(SIGNED_HEADERS),
+        canonicalize=(b"relaxed", b"relaxed"),
+        linesep=b"\r\n",
+    )
     return signature + raw

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from paperwire.config import Settings
 from paperwire.digest import links, recommend
 from paperwire.digest.candidates import Matcher, Pool, load_pool
-from paperwire.digest.compose import choose_items
+from paperwire.digest.compose import Item, choose_items
 from paperwire.digest.preferences import WEEKDAYS
 from paperwire.digest.tokens import message_id
 from paperwire.storage import digest_ledger as ledger
@@ -52,15 +52,26 @@ def build_pool(engine: Engine, settings: Settings, day: date, matcher: Matcher |
 def _row(
     settings: Settings, edition: Edition, subscriber: Subscriber, items: list[Any], now: datetime
 ) -> dict[str, Any]:
-    return {"edition_id": edition.id, "subscriber_id": subscriber.id, "status": "pending" if items else "skipped",
-            "items": [item.as_json() for item in items], "attempts": 0, "resends": 0, "next_attempt_at": now,
-            "message_id": message_id(settings, edition.id, subscriber.id, links.mail_domain(settings))}  # fmt: skip
+    return {
+        "edition_id": edition.id,
+        "subscriber_id": subscriber.id,
+        "status": "pending" if items else "skipped",
+        "items": [item.as_json() for item in items],
+        "attempts": 0,
+        "resends": 0,
+        "next_attempt_at": now,
+        "message_id": message_id(settings, edition.id, subscriber.id, links.mail_domain(settings)),
+    }
 
 
 def prepare_edition(
-    engine: Engine, settings: Settings, day: date, now: datetime, matcher: Matcher | None = None,
+    engine: Engine,
+    settings: Settings,
+    day: date,
+    now: datetime,
+    matcher: Matcher | None = None,
     on_page: Callable[[int], None] | None = None,
-) -> PrepareReport:  # fmt: skip
+) -> PrepareReport:
     with engine.begin() as conn:
         edition = ledger.get_or_create_edition(conn, day, now)
     report = PrepareReport(edition.id, day)
@@ -79,22 +90,41 @@ def prepare_edition(
     return report
 
 
+def choose_for_page(
+    conn: Connection, settings: Settings, page: Sequence[Subscriber], pool: Pool, day: date
+) -> list[tuple[Subscriber, list[Item]]]:
+    """Each subscriber's papers for `day`: the one choice that sending, dry runs and previews all make.
+
+    Papers a subscriber got in an earlier edition of the pool's window are left out (unless they allow
+    repeats); the day's own edition does not count, so a preview after sending shows what was sent.
+    """
+    earlier = ledger.edition_ids_between(conn, pool_start(pool, day), day)
+    sent = ledger.sent_papers(conn, [s.id for s in page], earlier)
+    chosen = []
+    for subscriber in page:
+        extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
+        chosen.append(
+            (subscriber, choose_items(settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra))
+        )
+    return chosen
+
+
 def _compose_page(
-    engine: Engine, settings: Settings, edition: Edition, pool: Pool, condition: Any, now: datetime,
+    engine: Engine,
+    settings: Settings,
+    edition: Edition,
+    pool: Pool,
+    condition: Any,
+    now: datetime,
     report: PrepareReport,
-) -> bool:  # fmt: skip
+) -> bool:
     with engine.begin() as conn:
         after = ledger.last_composed_subscriber(conn, edition.id)
         page = repo.page_due(conn, condition, after, PAGE)
         if not page:
             return False
-        recent = ledger.edition_ids_since(conn, pool_start(pool, edition.day))
-        sent = ledger.sent_papers(conn, [s.id for s in page], recent)
-        rows = []
-        for subscriber in page:
-            extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
-            items = choose_items(settings, subscriber, pool, edition.day, sent.get(subscriber.id, set()), extra)
-            rows.append(_row(settings, edition, subscriber, items, now))
+        chosen = choose_for_page(conn, settings, page, pool, edition.day)
+        rows = [_row(settings, edition, subscriber, items, now) for subscriber, items in chosen]
         ledger.insert_rows(conn, rows)
     _count(report, rows)
     return True

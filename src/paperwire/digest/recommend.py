@@ -31,10 +31,15 @@ def for_subscriber(conn: Connection, subscriber: Subscriber, pool: Pool) -> list
     votes = _votes_table()
     if votes is None or subscriber.user_id is None:
         return []
-    query = (select(papers.c.id, papers.c.authors_text, papers.c.primary_category)
-             .join(votes, votes.c.paper_id == papers.c.id).where(votes.c.user_id == subscriber.user_id)
-             .limit(200))  # fmt: skip
-    liked, authors, categories = set(), set(), Counter()
+    query = (
+        select(papers.c.id, papers.c.authors_text, papers.c.primary_category)
+        .join(votes, votes.c.paper_id == papers.c.id)
+        .where(votes.c.user_id == subscriber.user_id)
+        .limit(200)
+    )
+    liked: set[str] = set()
+    authors: set[str] = set()
+    categories: Counter[str] = Counter()
     for row in conn.execute(query):
         liked.add(row.id)
         authors.update(author_key(a) for a in (row.authors_text or "").split("; ") if a)

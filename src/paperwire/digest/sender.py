@@ -27,7 +27,7 @@ from paperwire.digest import dkim
 from paperwire.digest.batch import BatchData, load_batch
 from paperwire.digest.compose import build_raw, render_sections
 from paperwire.digest.report import SendReport
-from paperwire.digest.throttle import RateLimiter, crash_points
+from paperwire.digest.throttle import NoHooks, RateLimiter, SendHooks
 from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError
 from paperwire.mail.backends import MailSession
 from paperwire.storage import digest_ledger as ledger
@@ -65,11 +65,19 @@ class _Connection:
 
 
 class Sender:
-    def __init__(self, engine: Engine, settings: Settings, mailer: Mailer, *, clock: Clock = _utcnow,
-                 only: int | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        mailer: Mailer,
+        *,
+        clock: Clock = _utcnow,
+        only: int | None = None,
+        hooks: SendHooks | None = None,
+    ) -> None:
         self.engine, self.settings, self.mailer, self.clock, self.only = engine, settings, mailer, clock, only
         self.holder = leases.make_holder()
-        self.crash = crash_points(settings)
+        self.crash: SendHooks = hooks or NoHooks()
         self.envelope_from = parseaddr(settings.mail_from)[1] or settings.mail_from
         self.unsaved: list[tuple[SendRow, datetime]] = []  # delivered, 'sent' not committed yet
 
@@ -183,8 +191,14 @@ class Sender:
             return
         time.sleep(max(wait, 0.0) + 0.01)
 
-    def _send_one(self, row: SendRow, message: tuple[str, bytes], connection: _Connection, limiter: RateLimiter,
-                  report: SendReport) -> None:  # fmt: skip
+    def _send_one(
+        self,
+        row: SendRow,
+        message: tuple[str, bytes],
+        connection: _Connection,
+        limiter: RateLimiter,
+        report: SendReport,
+    ) -> None:
         if limiter.interval:
             self._flush()  # never leave a delivered message unmarked through a sleep
         limiter.wait()
@@ -218,8 +232,13 @@ class Sender:
             report.failed += 1
             return
         delay = self.settings.digest_retry_base_s * 2 ** (attempts - 1)
-        self._set(row, status="pending", attempts=attempts, last_error=str(error)[:500],
-                  next_attempt_at=self.clock() + timedelta(seconds=delay))  # fmt: skip
+        self._set(
+            row,
+            status="pending",
+            attempts=attempts,
+            last_error=str(error)[:500],
+            next_attempt_at=self.clock() + timedelta(seconds=delay),
+        )
         report.retried += 1
         log.info("digest.retry", extra={"subscriber": row.subscriber_id, "attempt": attempts, "code": error.code})
 

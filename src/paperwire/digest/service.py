@@ -1,4 +1,8 @@
-"""DigestService: the use cases behind `paperwire digest ...`, the worker's digest job and the preview page."""
+"""DigestService: the use cases behind `paperwire digest ...`, the worker's digest job and the web preview.
+
+There is one instance per process (built by paperwire.services.build_services) and one way to choose a
+subscriber's papers (prepare.choose_for_page), so an edition is the same whoever makes it.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +15,40 @@ from typing import Any
 from sqlalchemy import Engine
 
 from paperwire.config import Settings
-from paperwire.digest import links, recommend
-from paperwire.digest.candidates import Matcher, SearchMatcher
-from paperwire.digest.compose import build_message, choose_items, render_sections
-from paperwire.digest.prepare import PrepareReport, build_pool, is_daily_day, pool_start, prepare_edition
+from paperwire.digest import links
+from paperwire.digest.candidates import Matcher, RankIds, SearchMatcher
+from paperwire.digest.compose import build_message, render_sections
+from paperwire.digest.prepare import PrepareReport, build_pool, choose_for_page, is_daily_day, prepare_edition
 from paperwire.digest.report import SendReport
 from paperwire.digest.sender import Sender
+from paperwire.digest.throttle import SendHooks
 from paperwire.digest.tokens import message_id
 from paperwire.errors import NotFound
-from paperwire.mail import Mailer, build_mailer
+from paperwire.mail import Mailer
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import subscribers as repo
+from paperwire.storage.subscribers import Subscriber
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+PREVIEW_EDITION = 0  # the Message-ID of a preview names no real edition
 
 
-def _utcnow() -> datetime:
+def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 class DigestService:
-    def __init__(self, engine: Engine, settings: Settings, mailer: Mailer | None = None, *, search: Any = None,
-                 clock: Clock = _utcnow) -> None:  # fmt: skip
-        self.engine, self.settings, self.clock = engine, settings, clock
-        self.mailer = mailer if mailer is not None else build_mailer(settings)
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        mailer: Mailer,
+        *,
+        search: RankIds | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.engine, self.settings, self.mailer, self.clock = engine, settings, mailer, clock
         self.matcher: Matcher | None = SearchMatcher(search) if search is not None else None
 
     def today(self) -> date:
@@ -51,40 +64,42 @@ class DigestService:
     def prepare(self, day: date | None = None) -> PrepareReport:
         return prepare_edition(self.engine, self.settings, day or self.today(), self.clock(), self.matcher)
 
-    def send(self, day: date | None = None, only: str | None = None, *, prepare: bool = True) -> list[SendReport]:
+    def send(
+        self, day: date | None = None, only: str | None = None, *, prepare: bool = True, hooks: SendHooks | None = None
+    ) -> list[SendReport]:
         """Prepare the day's edition if needed, then send every open edition, oldest first."""
         if prepare:
             self.prepare(day)
-        only_id = self._subscriber_id(only) if only else None
+        only_id = self._subscriber(only).id if only else None
         with self.engine.begin() as conn:
             editions = ledger.open_editions(conn)
-        return [Sender(self.engine, self.settings, self.mailer, clock=self.clock, only=only_id).send(e)
-                for e in editions]  # fmt: skip
+        sender = Sender(self.engine, self.settings, self.mailer, clock=self.clock, only=only_id, hooks=hooks)
+        return [sender.send(edition) for edition in editions]
 
     def dry_run(self, day: date | None = None, only: str | None = None) -> dict[str, Any]:
-        """What `send` would do for the day, composing in memory and writing nothing; papers a subscriber
-        already got are left out as `prepare` leaves them out."""
+        """What `send` would do for the day, composing in memory and writing nothing."""
         day = day or self.today()
         pool = build_pool(self.engine, self.settings, day, self.matcher)
-        would_send = would_skip = 0
         condition = repo.due_filter(day.weekday(), is_daily_day(self.settings, day))
-        after = 0
+        only_email = repo.normalize_email(only) if only else None
+        would_send = would_skip = after = 0
         while True:
             with self.engine.begin() as conn:
                 page = repo.page_due(conn, condition, after, 500)
-                recent = ledger.edition_ids_since(conn, pool_start(pool, day))
-                sent = ledger.sent_papers(conn, [s.id for s in page], recent)
-                for subscriber in page:
-                    if only and subscriber.email != repo.normalize_email(only):
-                        continue
-                    extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
-                    chosen = choose_items(self.settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra)
-                    would_send, would_skip = would_send + bool(chosen), would_skip + (not chosen)
+                page_of = [s for s in page if only_email is None or s.email == only_email]
+                for _, items in choose_for_page(conn, self.settings, page_of, pool, day):
+                    would_send, would_skip = would_send + bool(items), would_skip + (not items)
             if not page:
                 break
             after = page[-1].id
-        return {"day": day.isoformat(), "dry_run": True, "would_send": would_send, "would_skip": would_skip,
-                "pool_size": len(pool.papers), "distinct_searches": pool.distinct_searches}  # fmt: skip
+        return {
+            "day": day.isoformat(),
+            "dry_run": True,
+            "would_send": would_send,
+            "would_skip": would_skip,
+            "pool_size": len(pool.papers),
+            "distinct_searches": pool.distinct_searches,
+        }
 
     def resume(self, day: date) -> None:
         with self.engine.begin() as conn:
@@ -95,36 +110,33 @@ class DigestService:
 
     def status(self, limit: int = 10) -> dict[str, Any]:
         with self.engine.begin() as conn:
-            editions = [{"id": e.id, "day": e.day.isoformat(), "status": e.status, "note": e.note,
-                         "sends": ledger.status_counts(conn, e.id), "resent_ambiguous": ledger.resent_count(conn, e.id)}
-                        for e in ledger.recent_editions(conn, limit)]  # fmt: skip
+            editions = [
+                {
+                    "id": e.id,
+                    "day": e.day.isoformat(),
+                    "status": e.status,
+                    "note": e.note,
+                    "sends": ledger.status_counts(conn, e.id),
+                    "resent_ambiguous": ledger.resent_count(conn, e.id),
+                }
+                for e in ledger.recent_editions(conn, limit)
+            ]
             return {"subscribers": repo.count_by_status(conn), "editions": editions}
 
     def preview(self, email: str, day: date | None = None) -> Message:
-        return preview_message(self.engine, self.settings, email, day=day or self.today(), matcher=self.matcher)
+        """The edition `email` gets for `day` (default today), composed as `send` composes it; writes nothing."""
+        day = day or self.today()
+        subscriber = self._subscriber(email)
+        pool = build_pool(self.engine, self.settings, day, self.matcher)
+        with self.engine.begin() as conn:
+            [(_, items)] = choose_for_page(conn, self.settings, [subscriber], pool, day)
+        sections = render_sections(self.settings, [i.as_json() for i in items], pool.papers)
+        mid = message_id(self.settings, PREVIEW_EDITION, subscriber.id, links.mail_domain(self.settings))
+        return build_message(self.settings, subscriber, day, sections, mid)
 
-    def _subscriber_id(self, email: str) -> int:
+    def _subscriber(self, email: str) -> Subscriber:
         with self.engine.begin() as conn:
             subscriber = repo.get_by_email(conn, email)
         if subscriber is None:
             raise NotFound("no subscriber with that address")
-        return subscriber.id
-
-
-def preview_message(engine: Engine, settings: Settings, email: str, *, day: date | None = None,
-                    search: Any = None, matcher: Matcher | None = None) -> Message:  # fmt: skip
-    """The edition `email` would get for `day` (papers already sent excluded), without writing anything."""
-    day = day or datetime.now(UTC).date()
-    matcher = matcher or (SearchMatcher(search) if search is not None else None)
-    pool = build_pool(engine, settings, day, matcher)
-    with engine.begin() as conn:
-        subscriber = repo.get_by_email(conn, email)
-        if subscriber is None:
-            raise NotFound("no subscriber with that address")
-        sent = ledger.sent_papers(conn, [subscriber.id], ledger.edition_ids_since(conn, date.min))
-        extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
-    items = choose_items(settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra)
-    sections = render_sections(settings, [i.as_json() for i in items], pool.papers)
-    return build_message(
-        settings, subscriber, day, sections, message_id(settings, 0, subscriber.id, links.mail_domain(settings))
-    )
+        return subscriber

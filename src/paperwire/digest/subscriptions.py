@@ -88,8 +88,11 @@ class SubscriptionService:
         )
 
     def _send_confirmation(self, subscriber: Subscriber) -> None:
-        context = {"confirm_url": links.confirm_url(self.settings, subscriber),
-                   "hours": self.settings.digest_confirm_max_age_hours, "base_url": self.settings.base_url}  # fmt: skip
+        context = {
+            "confirm_url": links.confirm_url(self.settings, subscriber),
+            "hours": self.settings.digest_confirm_max_age_hours,
+            "base_url": self.settings.base_url,
+        }
         message = render_email("confirm-subscription", context, to=subscriber.email, sender=self.settings.mail_from)
         self.mailer.send(message)
         log.info("digest.subscribe.confirmation_sent", extra={"subscriber": subscriber.id})
@@ -118,8 +121,14 @@ class SubscriptionService:
 
     def update_preferences(self, subscriber_id: int, preferences: Preferences) -> None:
         with self.engine.begin() as conn:
-            repo.set_fields(conn, subscriber_id, frequency=preferences.frequency, weekly_day=preferences.weekly_day,
-                            paused=preferences.paused, sections=preferences.sections.as_json())  # fmt: skip
+            repo.set_fields(
+                conn,
+                subscriber_id,
+                frequency=preferences.frequency,
+                weekly_day=preferences.weekly_day,
+                paused=preferences.paused,
+                sections=preferences.sections.as_json(),
+            )
 
     def subscription_for_user(self, user_id: int) -> Subscriber | None:
         with self.engine.begin() as conn:

@@ -1,14 +1,11 @@
-"""The send rate limit and the test-only crash points."""
+"""The send rate limit, and the hook points where tests may interrupt the sender."""
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-from paperwire.config import Settings
+from typing import Protocol
 
 
 class RateLimiter:
@@ -17,8 +14,9 @@ class RateLimiter:
     `last` (from the ledger) carries the spacing across restarts.
     """
 
-    def __init__(self, per_minute: int, last: datetime | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:  # fmt: skip
+    def __init__(
+        self, per_minute: int, last: datetime | None = None, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.interval = 60.0 / per_minute if per_minute > 0 else 0.0
         self.sleep = sleep
         self.next_at = time.monotonic()
@@ -35,20 +33,15 @@ class RateLimiter:
         self.next_at = max(self.next_at, time.monotonic()) + self.interval
 
 
-class CrashPoints:
-    """PAPERWIRE_DIGEST_CRASH_POINT=name[:n] SIGKILLs this process the n-th time it reaches `name` (tests)."""
+class SendHooks(Protocol):
+    """Named points of the send loop (before_data, after_data_before_commit, after_claim, after_commit).
 
-    def __init__(self, spec: str) -> None:
-        name, _, count = spec.partition(":")
-        self.name, self.remaining = name, int(count or 1)
+    Production passes none; crash tests pass one that kills the process at a chosen point.
+    """
 
+    def reach(self, point: str) -> None: ...
+
+
+class NoHooks:
     def reach(self, point: str) -> None:
-        if self.name != point:
-            return
-        self.remaining -= 1
-        if self.remaining <= 0:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-
-def crash_points(settings: Settings) -> CrashPoints:
-    return CrashPoints(settings.digest_crash_point)
+        return None

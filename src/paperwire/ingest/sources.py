@@ -90,8 +90,9 @@ def ingest_oai(
     started = time.perf_counter()
     for attempt in range(3):
         try:
-            datestamp = _harvest_pages(service, client, report, key, set_spec, start, metadata_prefix, token, dry_run,
-                                       on_progress)  # fmt: skip
+            datestamp = _harvest_pages(
+                service, client, report, key, set_spec, start, metadata_prefix, token, dry_run, on_progress
+            )
             break
         except oai.ExpiredResumptionToken:
             if attempt == 2:

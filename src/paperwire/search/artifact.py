@@ -53,13 +53,24 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def _arrays(index: SearchIndex) -> dict[str, Any]:
-    arrays: dict[str, Any] = {"dates": index.dates, "phrase_text": index.phrase_text,
-                              "phrase_offsets": index.phrase_offsets, "vectors": index.vectors,
-                              "has_vector": index.has_vector}  # fmt: skip
-    for prefix, matrix in (("tf", index.tf), ("weights", index.lexical.weights),
-                           ("authors", index.authors.postings), ("categories", index.categories.postings)):  # fmt: skip
-        arrays |= {f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
-                   f"{prefix}_indptr": matrix.indptr}  # fmt: skip
+    arrays: dict[str, Any] = {
+        "dates": index.dates,
+        "phrase_text": index.phrase_text,
+        "phrase_offsets": index.phrase_offsets,
+        "vectors": index.vectors,
+        "has_vector": index.has_vector,
+    }
+    for prefix, matrix in (
+        ("tf", index.tf),
+        ("weights", index.lexical.weights),
+        ("authors", index.authors.postings),
+        ("categories", index.categories.postings),
+    ):
+        arrays |= {
+            f"{prefix}_data": matrix.data,
+            f"{prefix}_indices": matrix.indices,
+            f"{prefix}_indptr": matrix.indptr,
+        }
     return arrays
 
 
@@ -73,12 +84,22 @@ def save_index(index: SearchIndex, directory: str | Path) -> Path:
     _write_json(staging / "ids.json", index.ids)
     _write_json(staging / "hashes.json", index.content_hashes)
     _write_json(staging / "terms.json", {"vocab": list(index.lexical.vocab), "labels": index.labels})
-    _write_json(staging / "keywords.json", {"authors": list(index.authors.vocab),
-                                            "categories": list(index.categories.vocab)})  # fmt: skip
+    _write_json(
+        staging / "keywords.json", {"authors": list(index.authors.vocab), "categories": list(index.categories.vocab)}
+    )
     files = {p.name: _checksum(p) for p in sorted(staging.iterdir())}
-    manifest = {"format": FORMAT, "seq": index.seq, "count": index.size, "embedder": index.embedder,
-                "shapes": {"tf": list(index.tf.shape), "authors": list(index.authors.postings.shape),
-                           "categories": list(index.categories.postings.shape)}, "files": files}  # fmt: skip
+    manifest = {
+        "format": FORMAT,
+        "seq": index.seq,
+        "count": index.size,
+        "embedder": index.embedder,
+        "shapes": {
+            "tf": list(index.tf.shape),
+            "authors": list(index.authors.postings.shape),
+            "categories": list(index.categories.postings.shape),
+        },
+        "files": files,
+    }
     _write_json(staging / "manifest.json", manifest)
     generation = root / f"gen-{index.seq:012d}-{uuid.uuid4().hex[:8]}"
     os.replace(staging, generation)
@@ -129,8 +150,9 @@ def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
         return loaded
 
     def matrix(prefix: str, shape: list[int], kind: type) -> Any:
-        return kind((array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr")),
-                    shape=tuple(shape))  # fmt: skip
+        return kind(
+            (array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr")), shape=tuple(shape)
+        )
 
     def read(name: str) -> Any:
         return json.loads((generation / name).read_text(encoding="utf-8"))
@@ -138,13 +160,23 @@ def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
     terms, keywords, shapes = read("terms.json"), read("keywords.json"), manifest["shapes"]
     vocab = {term: column for column, term in enumerate(terms["vocab"])}
     return SearchIndex(
-        ids=read("ids.json"), seq=int(manifest["seq"]), tf=matrix("tf", shapes["tf"], sparse.csr_matrix),
-        lexical=LexicalIndex(matrix("weights", shapes["tf"], sparse.csc_matrix), vocab), labels=terms["labels"],
-        authors=KeywordIndex(matrix("authors", shapes["authors"], sparse.csc_matrix),
-                             {t: i for i, t in enumerate(keywords["authors"])}),
-        categories=KeywordIndex(matrix("categories", shapes["categories"], sparse.csc_matrix),
-                                {t: i for i, t in enumerate(keywords["categories"])}),
-        dates=array("dates"), phrase_text=array("phrase_text"), phrase_offsets=array("phrase_offsets"),
-        vectors=array("vectors"), has_vector=array("has_vector"), embedder=manifest["embedder"],
+        ids=read("ids.json"),
+        seq=int(manifest["seq"]),
+        tf=matrix("tf", shapes["tf"], sparse.csr_matrix),
+        lexical=LexicalIndex(matrix("weights", shapes["tf"], sparse.csc_matrix), vocab),
+        labels=terms["labels"],
+        authors=KeywordIndex(
+            matrix("authors", shapes["authors"], sparse.csc_matrix), {t: i for i, t in enumerate(keywords["authors"])}
+        ),
+        categories=KeywordIndex(
+            matrix("categories", shapes["categories"], sparse.csc_matrix),
+            {t: i for i, t in enumerate(keywords["categories"])},
+        ),
+        dates=array("dates"),
+        phrase_text=array("phrase_text"),
+        phrase_offsets=array("phrase_offsets"),
+        vectors=array("vectors"),
+        has_vector=array("has_vector"),
+        embedder=manifest["embedder"],
         content_hashes=read("hashes.json"),
-    )  # fmt: skip
+    )

@@ -22,11 +22,24 @@ from paperwire.storage.tables import METADATA, papers
 def paper_rows(docs: Sequence[BeirDoc]) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     return [
-        {"id": doc.id, "version": 1, "title": doc.title, "abstract": doc.text, "code_links": [],
-         "authors_text": "", "categories_text": "", "source": "beir", "upvotes": 0, "imported_upvotes": 0,
-         "content_hash": content_hash((doc.title, doc.text)), "ingested_at": now, "updated_at": now, "seq": seq}
+        {
+            "id": doc.id,
+            "version": 1,
+            "title": doc.title,
+            "abstract": doc.text,
+            "code_links": [],
+            "authors_text": "",
+            "categories_text": "",
+            "source": "beir",
+            "upvotes": 0,
+            "imported_upvotes": 0,
+            "content_hash": content_hash((doc.title, doc.text)),
+            "ingested_at": now,
+            "updated_at": now,
+            "seq": seq,
+        }
         for seq, doc in enumerate(docs, start=1)
-    ]  # fmt: skip
+    ]
 
 
 def load_corpus(engine: Engine, docs: Sequence[BeirDoc]) -> None:

@@ -86,26 +86,38 @@ def update_index(
     labels = dict(zip(old.lexical.vocab, old.labels, strict=True)) if old else {}
     tf = _stack(old.tf if old else None, rows, build_tf((field_counts(d.field_texts(), labels) for d in docs), vocab))
     author_vocab = dict(old.authors.vocab) if old else {}
-    authors = _stack(old.authors.postings if old else None, rows,
-                     _keyword_rows([words(d.authors_text) for d in docs], author_vocab))  # fmt: skip
+    authors = _stack(
+        old.authors.postings if old else None, rows, _keyword_rows([words(d.authors_text) for d in docs], author_vocab)
+    )
     category_vocab = dict(old.categories.vocab) if old else {}
-    categories = _stack(old.categories.postings if old else None, rows,
-                        _keyword_rows([category_tokens(d.categories_text) for d in docs], category_vocab))  # fmt: skip
+    categories = _stack(
+        old.categories.postings if old else None,
+        rows,
+        _keyword_rows([category_tokens(d.categories_text) for d in docs], category_vocab),
+    )
     phrase_text, phrase_offsets = _phrase_blob(old, rows, docs)
     new_vectors, new_has = _vectors(docs, vectors, dim)
     return SearchIndex(
         ids=[old.ids[r] for r in rows] + [d.id for d in docs] if old else [d.id for d in docs],
-        seq=seq, tf=tf, lexical=LexicalIndex(bm25_weights(tf), vocab), labels=[labels[term] for term in vocab],
+        seq=seq,
+        tf=tf,
+        lexical=LexicalIndex(bm25_weights(tf), vocab),
+        labels=[labels[term] for term in vocab],
         authors=KeywordIndex(authors.tocsc(), author_vocab),
         categories=KeywordIndex(categories.tocsc(), category_vocab),
-        dates=np.concatenate([np.asarray(old.dates)[rows] if old else np.zeros(0, np.int32),
-                              np.array([d.date.toordinal() if d.date else NO_DATE for d in docs], np.int32)]),
-        phrase_text=phrase_text, phrase_offsets=phrase_offsets,
+        dates=np.concatenate(
+            [
+                np.asarray(old.dates)[rows] if old else np.zeros(0, np.int32),
+                np.array([d.date.toordinal() if d.date else NO_DATE for d in docs], np.int32),
+            ]
+        ),
+        phrase_text=phrase_text,
+        phrase_offsets=phrase_offsets,
         vectors=np.vstack([np.asarray(old.vectors)[rows], new_vectors]) if old is not None else new_vectors,
         has_vector=np.concatenate([np.asarray(old.has_vector)[rows], new_has]) if old is not None else new_has,
         embedder=embedder,
         content_hashes=([old.content_hashes[r] for r in rows] if old else []) + [d.content_hash for d in docs],
-    )  # fmt: skip
+    )
 
 
 def _vectors(

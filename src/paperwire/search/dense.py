@@ -81,8 +81,14 @@ class MiniLMEmbedder:
     The default was picked by bench/search_embed_speed.py (speed and SciFact nDCG@10, docs/search.md).
     """
 
-    def __init__(self, *, precision: str = "onnx-int8", max_seq_length: int = 256, batch_size: int = 32,
-                 cache_dir: str | Path | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        precision: str = "onnx-int8",
+        max_seq_length: int = 256,
+        batch_size: int = 32,
+        cache_dir: str | Path | None = None,
+    ) -> None:
         if precision not in PRECISIONS:
             raise InvalidInput(f"unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
         self._precision = precision
@@ -119,8 +125,9 @@ class MiniLMEmbedder:
         cache = self._cache_dir or onnx_minilm.default_cache_dir()
         path = onnx_minilm.exported_model(cache, quantized=self._precision == "onnx-int8")
         _one_blas_thread()
-        return onnx_minilm.OnnxMiniLM(path, threads=threads, max_seq_length=self._max_seq_length,
-                                      batch_size=self._batch_size)  # fmt: skip
+        return onnx_minilm.OnnxMiniLM(
+            path, threads=threads, max_seq_length=self._max_seq_length, batch_size=self._batch_size
+        )
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         if not texts:
@@ -131,8 +138,9 @@ class MiniLMEmbedder:
         return self._encode_torch(model, texts)
 
     def _encode_torch(self, model: Any, texts: Sequence[str]) -> Vectors:
-        vectors = model.encode(list(texts), batch_size=self._batch_size, convert_to_numpy=True,
-                               normalize_embeddings=True)  # fmt: skip
+        vectors = model.encode(
+            list(texts), batch_size=self._batch_size, convert_to_numpy=True, normalize_embeddings=True
+        )
         return _normalise(np.asarray(vectors, dtype=np.float32))
 
     def embed_query(self, text: str) -> Vectors:
@@ -189,8 +197,11 @@ def load_minilm(precision: str = "fp32", *, max_seq_length: int = 256) -> Any:
 
 def _ffn_layers(model: Any) -> set[str]:
     """Names of the feed-forward Linear layers (intermediate and output dense, not attention)."""
-    return {name for name, _ in model.named_modules()
-            if name.endswith(("intermediate.dense", "output.dense")) and ".attention." not in name}  # fmt: skip
+    return {
+        name
+        for name, _ in model.named_modules()
+        if name.endswith(("intermediate.dense", "output.dense")) and ".attention." not in name
+    }
 
 
 def make_embedder(settings: Settings) -> Embedder | None:

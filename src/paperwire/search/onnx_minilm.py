@@ -75,9 +75,16 @@ def _export(target: Path) -> None:
     axes = {name: {0: "batch", 1: "tokens"} for name in (*INPUTS, "last_hidden_state")}
     with torch.no_grad(), warnings.catch_warnings():  # tracer warnings about shapes fixed at trace time
         warnings.simplefilter("ignore")
-        torch.onnx.export(wrapped, tuple(sample[name] for name in INPUTS), str(target), input_names=list(INPUTS),
-                          output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
-                          dynamo=False)  # fmt: skip
+        torch.onnx.export(
+            wrapped,
+            tuple(sample[name] for name in INPUTS),
+            str(target),
+            input_names=list(INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
     log.info("search.onnx_export", extra={"path": str(target)})
 
 
@@ -87,8 +94,14 @@ def _quantize(source: Path, target: Path) -> None:
     cosine to fp32 0.94 mean / 0.90 min per document vs 0.995 / 0.99 per channel (bench/search_embed_speed.py)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul"], extra_options={"MatMulConstBOnly": True})  # fmt: skip
+    quantize_dynamic(
+        str(source),
+        str(target),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        op_types_to_quantize=["MatMul"],
+        extra_options={"MatMulConstBOnly": True},
+    )
 
 
 class _HiddenStates:

@@ -21,8 +21,16 @@ _TOKEN = re.compile(
     r'|"(?P<phrase>[^"]*)"?'
     r'|(?P<word>[^\s"]+)'
 )
-_OPERATORS = {"author": "author", "au": "author", "cat": "cat", "category": "cat", "after": "after",
-              "since": "after", "before": "before", "until": "before"}  # fmt: skip
+_OPERATORS = {
+    "author": "author",
+    "au": "author",
+    "cat": "cat",
+    "category": "cat",
+    "after": "after",
+    "since": "after",
+    "before": "before",
+    "until": "before",
+}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 

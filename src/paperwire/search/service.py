@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
+from paperwire.caching import VersionedCache
 from paperwire.config import Settings
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound
@@ -83,6 +84,8 @@ class SearchService:
         self._embedder = embedder
         self._index: SearchIndex | None = None
         self._generation: Path | None = None
+        # Neighbours change only when a new index generation is published, not with votes or comments.
+        self._similar: VersionedCache[list[SimilarPaper]] = VersionedCache(4096)
 
     @classmethod
     def from_settings(cls, settings: Settings, engine: Engine) -> SearchService:
@@ -128,11 +131,20 @@ class SearchService:
         keys = np.array([upvotes.get(index.ids[r], {}).get("upvotes") or 0 for r in rows[:MAX_OFFSET]])
         return np.argsort(-keys, kind="stable")
 
+    @property
+    def has_embedder(self) -> bool:
+        return self._embedder is not None
+
     def similar(self, paper_id: str, *, limit: int = 10) -> list[SimilarPaper]:
-        """Nearest neighbours by embedding (lexical fallback), excluding the paper itself."""
-        index, row = self.index(), self._row_of(paper_id)
+        """Nearest neighbours by embedding (lexical fallback), excluding the paper itself; cached per index
+        generation."""
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
+        generation = str(current_generation(self._index_dir))
+        return self._similar.get_or_build((paper_id, limit), generation, lambda: self._neighbours(paper_id, limit))
+
+    def _neighbours(self, paper_id: str, limit: int) -> list[SimilarPaper]:
+        index, row = self.index(), self._row_of(paper_id)
         if index.has_vector[row] and self.ranker().has_semantic:
             scores = np.asarray(index.vectors) @ np.asarray(index.vectors[row])
             allowed = np.asarray(index.has_vector).copy()
@@ -142,8 +154,15 @@ class SearchService:
         allowed[row] = False
         rows = best_rows(scores.astype(np.float32), limit, allowed)
         papers = store.fetch_papers(self._engine, [index.ids[r] for r in rows])
-        return [SimilarPaper(index.ids[r], str(papers.get(index.ids[r], {}).get("title", "")),
-                             round(float(scores[r]), 4), index.key_terms(row, int(r))) for r in rows]  # fmt: skip
+        return [
+            SimilarPaper(
+                index.ids[r],
+                str(papers.get(index.ids[r], {}).get("title", "")),
+                round(float(scores[r]), 4),
+                index.key_terms(row, int(r)),
+            )
+            for r in rows
+        ]
 
     def _row_of(self, paper_id: str) -> int:
         index = self.index()
@@ -194,8 +213,9 @@ class SearchService:
         if docs or embedded or old is None:
             save_index(index, self._index_dir)
         log.info("search.index", extra={"papers": len(docs), "embedded": embedded, "rebuilt": old is None})
-        return IndexReport(len(docs), embedded, index.size, index.seq, round(time.perf_counter() - started, 3),
-                           old is None)  # fmt: skip
+        return IndexReport(
+            len(docs), embedded, index.size, index.seq, round(time.perf_counter() - started, 3), old is None
+        )
 
     def _fill_vectors(self, index: SearchIndex, model: str) -> SearchIndex:
         """Rows carried over without a vector get one if it has been computed since."""
@@ -225,6 +245,12 @@ def _check_page(sort: str, offset: int, limit: int) -> None:
 
 def _hit(paper_id: str, score: float, paper: dict[str, Any]) -> SearchHit:
     day = paper.get("announced") or paper.get("published")
-    return SearchHit(id=paper_id, title=str(paper.get("title", "")), score=round(score, 4),
-                     authors=str(paper.get("authors_text") or ""), primary_category=paper.get("primary_category"),
-                     date=day.isoformat() if day else None, upvotes=int(paper.get("upvotes") or 0))  # fmt: skip
+    return SearchHit(
+        id=paper_id,
+        title=str(paper.get("title", "")),
+        score=round(score, 4),
+        authors=str(paper.get("authors_text") or ""),
+        primary_category=paper.get("primary_category"),
+        date=day.isoformat() if day else None,
+        upvotes=int(paper.get("upvotes") or 0),
+    )

@@ -13,17 +13,30 @@ from paperwire.search.interfaces import Embedder
 from paperwire.storage.db import read_only
 from paperwire.storage.tables import paper_embeddings, papers
 
-_COLUMNS = (papers.c.id, papers.c.title, papers.c.abstract, papers.c.authors_text, papers.c.categories_text,
-            papers.c.announced, papers.c.published, papers.c.submitted_on, papers.c.content_hash)  # fmt: skip
+_COLUMNS = (
+    papers.c.id,
+    papers.c.title,
+    papers.c.abstract,
+    papers.c.authors_text,
+    papers.c.categories_text,
+    papers.c.announced,
+    papers.c.published,
+    papers.c.submitted_on,
+    papers.c.content_hash,
+)
 
 
 def _document(row: object) -> IndexDocument:
     r = row._mapping  # type: ignore[attr-defined]
     return IndexDocument(
-        id=r["id"], title=r["title"] or "", abstract=r["abstract"] or "", authors_text=r["authors_text"] or "",
-        categories_text=r["categories_text"] or "", date=r["announced"] or r["published"] or r["submitted_on"],
+        id=r["id"],
+        title=r["title"] or "",
+        abstract=r["abstract"] or "",
+        authors_text=r["authors_text"] or "",
+        categories_text=r["categories_text"] or "",
+        date=r["announced"] or r["published"] or r["submitted_on"],
         content_hash=r["content_hash"],
-    )  # fmt: skip
+    )
 
 
 def embedding_text(doc: IndexDocument) -> str:
@@ -102,20 +115,38 @@ def embed_missing(
 
 def _store(engine: Engine, embedder: Embedder, docs: Sequence[IndexDocument], vectors: np.ndarray) -> None:
     now = datetime.now(UTC)
-    rows = [{"paper_id": d.id, "model": embedder.name, "content_hash": d.content_hash, "dim": embedder.dim,
-             "vector": np.asarray(v, dtype="<f4").tobytes(), "created_at": now}
-            for d, v in zip(docs, vectors, strict=True)]  # fmt: skip
+    rows = [
+        {
+            "paper_id": d.id,
+            "model": embedder.name,
+            "content_hash": d.content_hash,
+            "dim": embedder.dim,
+            "vector": np.asarray(v, dtype="<f4").tobytes(),
+            "created_at": now,
+        }
+        for d, v in zip(docs, vectors, strict=True)
+    ]
     with engine.begin() as conn:
         ids = [d.id for d in docs]
-        conn.execute(delete(paper_embeddings).where(paper_embeddings.c.model == embedder.name,
-                                                    paper_embeddings.c.paper_id.in_(ids)))  # fmt: skip
+        conn.execute(
+            delete(paper_embeddings).where(
+                paper_embeddings.c.model == embedder.name, paper_embeddings.c.paper_id.in_(ids)
+            )
+        )
         conn.execute(insert(paper_embeddings), rows)
 
 
 def fetch_papers(engine: Engine, ids: Sequence[str]) -> dict[str, dict[str, object]]:
     """Display fields of these papers, for result pages."""
-    columns = (papers.c.id, papers.c.title, papers.c.authors_text, papers.c.primary_category,
-               papers.c.announced, papers.c.published, papers.c.upvotes)  # fmt: skip
+    columns = (
+        papers.c.id,
+        papers.c.title,
+        papers.c.authors_text,
+        papers.c.primary_category,
+        papers.c.announced,
+        papers.c.published,
+        papers.c.upvotes,
+    )
     found: dict[str, dict[str, object]] = {}
     for start in range(0, len(ids), 500):
         with read_only(engine) as conn:

@@ -89,3 +89,9 @@ def next_seq(conn: Connection, name: str = "papers", amount: int = 1) -> int:
         {"n": name, "a": amount},
     ).one()
     return int(row[0]) - amount + 1
+
+
+def ping(engine: Engine) -> None:
+    """Raises unless the database answers a trivial query."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))

@@ -67,8 +67,10 @@ def recent_editions(conn: Connection, limit: int = 10) -> list[Edition]:
     return [_edition(row) for row in conn.execute(query)]
 
 
-def edition_ids_since(conn: Connection, day: date) -> list[int]:
-    return [int(r[0]) for r in conn.execute(select(digest_editions.c.id).where(digest_editions.c.day >= day))]
+def edition_ids_between(conn: Connection, since: date, before: date) -> list[int]:
+    """Editions of the days in [since, before)."""
+    query = select(digest_editions.c.id).where(digest_editions.c.day >= since, digest_editions.c.day < before)
+    return [int(r[0]) for r in conn.execute(query)]
 
 
 def set_edition(conn: Connection, edition_id: int, **values: Any) -> None:
@@ -102,8 +104,16 @@ def sent_papers(conn: Connection, subscriber_ids: Sequence[int], edition_ids: Se
 
 def _send_row(row: Any) -> SendRow:
     m = row._mapping
-    return SendRow(m["id"], m["edition_id"], m["subscriber_id"], m["status"], list(m["items"] or []),
-                   m["message_id"], m["attempts"], m["resends"])  # fmt: skip
+    return SendRow(
+        m["id"],
+        m["edition_id"],
+        m["subscriber_id"],
+        m["status"],
+        list(m["items"] or []),
+        m["message_id"],
+        m["attempts"],
+        m["resends"],
+    )
 
 
 def claim(
@@ -124,8 +134,11 @@ def claim(
     ids = [int(r[0]) for r in conn.execute(due)]
     if not ids:
         return []
-    conn.execute(update(digest_sends).where(digest_sends.c.id.in_(ids)).values(
-        status="claimed", claimed_by=holder, claimed_at=now))  # fmt: skip
+    conn.execute(
+        update(digest_sends)
+        .where(digest_sends.c.id.in_(ids))
+        .values(status="claimed", claimed_by=holder, claimed_at=now)
+    )
     rows = conn.execute(select(digest_sends).where(digest_sends.c.id.in_(ids)).order_by(digest_sends.c.id))
     return [_send_row(row) for row in rows]
 
@@ -136,15 +149,19 @@ def set_row(conn: Connection, row_id: int, **values: Any) -> None:
 
 def mark_sent(conn: Connection, row: SendRow, now: datetime) -> None:
     set_row(conn, row.id, status="sent", sent_at=now, attempts=row.attempts + 1)
-    papers = [{"subscriber_id": row.subscriber_id, "paper_id": item["id"], "edition_id": row.edition_id}
-              for item in row.items]  # fmt: skip
+    papers = [
+        {"subscriber_id": row.subscriber_id, "paper_id": item["id"], "edition_id": row.edition_id} for item in row.items
+    ]
     if papers:
         conn.execute(insert_ignore(conn, digest_sent_papers), papers)
 
 
 def suppress(conn: Connection, subscriber_id: int, reason: str) -> None:
-    conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(
-        status="bounced", bounce_reason=reason[:500]))  # fmt: skip
+    conn.execute(
+        update(subscribers)
+        .where(subscribers.c.id == subscriber_id)
+        .values(status="bounced", bounce_reason=reason[:500])
+    )
 
 
 def recover(conn: Connection, edition_id: int) -> dict[str, int]:
@@ -160,8 +177,11 @@ def recover(conn: Connection, edition_id: int) -> dict[str, int]:
             status="pending", resends=1, last_error="ambiguous: sender died during DATA; resending once"
         )
     ).rowcount
-    final = conn.execute(base.where(digest_sends.c.status == "sending").values(
-        status="ambiguous", last_error="ambiguous twice: not resent again")).rowcount  # fmt: skip
+    final = conn.execute(
+        base.where(digest_sends.c.status == "sending").values(
+            status="ambiguous", last_error="ambiguous twice: not resent again"
+        )
+    ).rowcount
     return {"released": released, "resent": resend, "ambiguous": final}
 
 

@@ -75,7 +75,7 @@ def _in_categories(cats: Sequence[str]) -> ColumnElement[bool]:
 
 def period_rank_rows(conn: Connection, start: date, end: date, tracked: Sequence[str]) -> list[dict[str, Any]]:
     """Light rows of a period's list: announced in tracked categories, or submitted in the period."""
-    announced = papers.c.announced.between(start, end)
+    announced: ColumnElement[bool] = papers.c.announced.between(start, end)
     if tracked:
         announced = and_(announced, _in_categories(tracked))
     query = select(*RANK_COLUMNS).where(or_(announced, papers.c.submitted_on.between(start, end)), _visible())
@@ -104,7 +104,7 @@ def neighbour_day(conn: Connection, day: date, tracked: Sequence[str], *, before
     submitted = papers.c.submitted_on < day if before else papers.c.submitted_on > day
     first = conn.execute(select(pick(papers.c.announced)).where(announced)).scalar()
     second = conn.execute(select(pick(papers.c.submitted_on)).where(submitted)).scalar()
-    days = [d for d in (first, second) if d is not None]
+    days: list[date] = [d for d in (first, second) if d is not None]
     if not days:
         return None
     return max(days) if before else min(days)

@@ -15,10 +15,14 @@ def start(conn: Connection, name: str, now: datetime) -> int:
     return int(conn.execute(job_runs.insert().values(**values).returning(job_runs.c.id)).scalar_one())
 
 
-def finish(conn: Connection, run_id: int, now: datetime, status: str, counts: dict[str, Any],
-           error: str | None = None) -> None:  # fmt: skip
-    conn.execute(update(job_runs).where(job_runs.c.id == run_id).values(
-        status=status, finished_at=now, counts=counts, error=error))  # fmt: skip
+def finish(
+    conn: Connection, run_id: int, now: datetime, status: str, counts: dict[str, Any], error: str | None = None
+) -> None:
+    conn.execute(
+        update(job_runs)
+        .where(job_runs.c.id == run_id)
+        .values(status=status, finished_at=now, counts=counts, error=error)
+    )
 
 
 def last_started(conn: Connection, name: str) -> datetime | None:

@@ -43,8 +43,11 @@ def acquire(conn: Connection, name: str, holder: str, now: datetime, ttl_s: floa
     expired = _aware(current.expires_at) <= now
     if current.holder != holder and not expired and not is_dead(current.holder):
         return False
-    taken = conn.execute(update(leases).where(leases.c.name == name, leases.c.holder == current.holder)
-                         .values(holder=holder, expires_at=expires))  # fmt: skip
+    taken = conn.execute(
+        update(leases)
+        .where(leases.c.name == name, leases.c.holder == current.holder)
+        .values(holder=holder, expires_at=expires)
+    )
     return bool(taken.rowcount)
 
 

@@ -28,9 +28,21 @@ from paperwire.storage.tables import (
 CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
 # The columns whose values make up a paper's content hash (what search and feeds show).
 HASHED = (
-    "version", "title", "abstract", "authors_text", "categories_text", "published", "updated",
-    "announced", "comment", "journal_ref", "doi", "license", "imported_upvotes", "submitted_on",
-)  # fmt: skip
+    "version",
+    "title",
+    "abstract",
+    "authors_text",
+    "categories_text",
+    "published",
+    "updated",
+    "announced",
+    "comment",
+    "journal_ref",
+    "doi",
+    "license",
+    "imported_upvotes",
+    "submitted_on",
+)
 AUTHOR_SEPARATOR = "; "
 
 

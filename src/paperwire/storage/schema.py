@@ -1,14 +1,10 @@
-"""The complete schema: importing this module registers every feature's tables on METADATA.
-
-Feature table modules (community_tables, digest_tables, ...) are picked up if present.
-"""
+"""The complete schema: importing this module registers every table on METADATA."""
 
 from __future__ import annotations
 
-from paperwire._imports import import_optional
+from paperwire.storage import community_tables, digest_tables, job_tables
 from paperwire.storage.tables import METADATA
 
-for _module in ("community_tables", "digest_tables", "job_tables"):
-    import_optional(f"paperwire.storage.{_module}")
+TABLE_MODULES = (community_tables, digest_tables, job_tables)  # imported for their tables
 
 __all__ = ["METADATA"]

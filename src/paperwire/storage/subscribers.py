@@ -40,10 +40,18 @@ def normalize_email(email: str) -> str:
 def _subscriber(row: Any) -> Subscriber:
     m = row._mapping
     return Subscriber(
-        id=m["id"], email=m["email"], status=m["status"], frequency=m["frequency"], weekly_day=m["weekly_day"],
-        paused=bool(m["paused"]), sections=dict(m["sections"] or {}), user_id=m["user_id"], token_key=m["token_key"],
-        confirm_sent_at=m["confirm_sent_at"], confirm_sends=m["confirm_sends"],
-    )  # fmt: skip
+        id=m["id"],
+        email=m["email"],
+        status=m["status"],
+        frequency=m["frequency"],
+        weekly_day=m["weekly_day"],
+        paused=bool(m["paused"]),
+        sections=dict(m["sections"] or {}),
+        user_id=m["user_id"],
+        token_key=m["token_key"],
+        confirm_sent_at=m["confirm_sent_at"],
+        confirm_sends=m["confirm_sends"],
+    )
 
 
 def get(conn: Connection, subscriber_id: int) -> Subscriber | None:
@@ -62,14 +70,27 @@ def get_by_user(conn: Connection, user_id: int) -> Subscriber | None:
 
 
 def create(
-    conn: Connection, email: str, now: datetime, *, status: str = PENDING, sections: dict[str, Any] | None = None,
+    conn: Connection,
+    email: str,
+    now: datetime,
+    *,
+    status: str = PENDING,
+    sections: dict[str, Any] | None = None,
     user_id: int | None = None,
-) -> Subscriber:  # fmt: skip
+) -> Subscriber:
     values = {
-        "email": normalize_email(email), "status": status, "frequency": "daily", "weekly_day": 0, "paused": False,
-        "sections": sections or {}, "user_id": user_id, "token_key": secrets.token_hex(8), "created_at": now,
-        "confirmed_at": now if status == ACTIVE else None, "confirm_sends": 0,
-    }  # fmt: skip
+        "email": normalize_email(email),
+        "status": status,
+        "frequency": "daily",
+        "weekly_day": 0,
+        "paused": False,
+        "sections": sections or {},
+        "user_id": user_id,
+        "token_key": secrets.token_hex(8),
+        "created_at": now,
+        "confirmed_at": now if status == ACTIVE else None,
+        "confirm_sends": 0,
+    }
     new_id = conn.execute(subscribers.insert().values(**values).returning(subscribers.c.id)).scalar_one()
     found = get(conn, int(new_id))
     assert found is not None

@@ -1,25 +1,27 @@
-"""create_app(settings, services=None) -> FastAPI: the app factory; no import-time state."""
+"""create_app(settings, services=None) -> PaperwireApp: the app factory; no import-time state."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
 from paperwire import __version__
 from paperwire.config import Settings
+from paperwire.services import Services, build_services
 from paperwire.web import errors, routes
+from paperwire.web.deps import PaperwireApp
 from paperwire.web.middleware import SecurityHeaders, WritesRefreshVersion
-from paperwire.web.services import Services, build_services
 from paperwire.web.static_files import CachedStaticFiles
+from paperwire.web.templating import make_templates
 
 STATIC = Path(__file__).parent / "static"
+# Enough connections for the threadpool that runs sync endpoints (40 threads by default).
+WEB_POOL_SIZE = 20
 
 
-def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    services = services or build_services(settings)
-    app = FastAPI(
+def create_app(settings: Settings, services: Services | None = None) -> PaperwireApp:
+    app = PaperwireApp(
         title="paperwire",
         version=__version__,
         description="Trending research papers: daily feed, search, paper pages, digests.",
@@ -27,8 +29,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.state.services = services
-    app.state.settings = settings
+    app.services = services or build_services(settings, pool_size=WEB_POOL_SIZE)
+    app.templates = make_templates(app.services.settings)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)

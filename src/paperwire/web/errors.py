@@ -18,11 +18,18 @@ from paperwire.errors import (
     RateLimited,
     UpstreamUnavailable,
 )
+from paperwire.web.deps import templates_of
 
 log = logging.getLogger(__name__)
 
-STATUS = {NotFound: 404, InvalidInput: 400, Conflict: 409, PermissionDenied: 403, RateLimited: 429,
-          UpstreamUnavailable: 503}  # fmt: skip
+STATUS = {
+    NotFound: 404,
+    InvalidInput: 400,
+    Conflict: 409,
+    PermissionDenied: 403,
+    RateLimited: 429,
+    UpstreamUnavailable: 503,
+}
 
 
 def status_for(error: PaperwireError) -> int:
@@ -40,8 +47,8 @@ def wants_json(request: Request) -> bool:
 def render_error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     if wants_json(request):
         return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status, headers=headers)
-    templates = request.app.state.services.templates
     try:
+        templates = templates_of(request)
         return templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message}, status_code=status, headers=headers
         )

@@ -50,4 +50,4 @@ class WritesRefreshVersion:
             await self.app(scope, receive, send)
         finally:
             if scope["type"] == "http" and scope["method"] not in READ_METHODS:
-                scope["app"].state.services.data_version.invalidate()
+                scope["app"].services.caches.data_version.invalidate()

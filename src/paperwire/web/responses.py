@@ -23,8 +23,10 @@ from sqlalchemy import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from paperwire import __version__
+from paperwire.services import PageCaches
 from paperwire.storage.db import read_only
 from paperwire.storage.feeds import DataVersion, data_version
+from paperwire.web.deps import services_of, templates_of
 
 Build = Callable[[Connection], Any]
 Render = Callable[[Request, Any], "Body"]
@@ -83,32 +85,33 @@ async def respond(request: Request, key: Hashable, kind: str, build: Build, rend
     none: anonymous requests reuse a version up to a second old); only a cache miss goes to the
     threadpool to build and render.
     """
-    services = request.app.state.services
+    services = services_of(request)
+    caches = services.caches
     anonymous = "cookie" not in request.headers
-    version = _with_epoch(services.data_version.get(lambda: _read_version(services.engine), fresh=_writer(request)))
+    version = _with_epoch(caches.data_version.get(lambda: _read_version(services.engine), fresh=_writer(request)))
     etag = make_etag(version, request, kind)
     headers = _headers(etag, version)
     if is_fresh(request, etag, version.last_modified):
         return Response(status_code=304, headers=headers)
-    cached: tuple[bytes, str] | None = services.responses.get(etag, version.token) if anonymous else None
+    cached: tuple[bytes, str] | None = caches.responses.get(etag, version.token) if anonymous else None
     if cached is None:
         cached = await run_in_threadpool(_build_and_render, request, key, version, build, render)
         if anonymous:
-            services.responses.put(etag, version.token, cached)
+            caches.responses.put(etag, version.token, cached)
     if anonymous and len(cached[0]) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
-        return await _gzipped(services, etag, version, cached, headers)
+        return await _gzipped(caches, etag, version, cached, headers)
     return Response(cached[0], media_type=cached[1], headers=headers)
 
 
 async def _gzipped(
-    services: Any, etag: str, version: DataVersion, cached: tuple[bytes, str], headers: dict[str, str]
+    caches: PageCaches, etag: str, version: DataVersion, cached: tuple[bytes, str], headers: dict[str, str]
 ) -> Response:
     """A cached response compressed once, not per request (GZipMiddleware passes it through as is):
     gzip -6 costs ~3 ms for the 65 KB home page and ~12 ms for the 180 KB /api/daily_papers."""
-    body = services.gzipped.get(etag, version.token)
+    body = caches.gzipped.get(etag, version.token)
     if body is None:
         body = await run_in_threadpool(gzip.compress, cached[0], 6, mtime=0)
-        services.gzipped.put(etag, version.token, body)
+        caches.gzipped.put(etag, version.token, body)
     headers.update({"Content-Encoding": "gzip", "Vary": "Cookie, Accept-Encoding"})
     return Response(body, media_type=cached[1], headers=headers)
 
@@ -126,13 +129,13 @@ def _writer(request: Request) -> bool:
 def _build_and_render(
     request: Request, key: Hashable, version: DataVersion, build: Build, render: Render
 ) -> tuple[bytes, str]:
-    services = request.app.state.services
+    services = services_of(request)
 
     def build_data() -> Any:
         with read_only(services.engine) as conn:
             return build(conn)
 
-    data = services.page_data.get_or_build(key, version.token, build_data)
+    data = services.caches.page_data.get_or_build(key, version.token, build_data)
     body = render(request, data)
     return body.content, body.media_type
 
@@ -150,7 +153,7 @@ def render_json(shape: Callable[[Any], Any] = lambda data: data) -> Render:
 
 def render_html(template: str, extra: Callable[[Any], dict[str, Any]] | None = None) -> Render:
     def render(request: Request, data: Any) -> Body:
-        templates = request.app.state.services.templates
+        templates = templates_of(request)
         context = {"request": request, **data, **(extra(data) if extra else {})}
         html = templates.get_template(template).render(context)
         return Body(html.encode("utf-8"), HTML_TYPE)

@@ -71,7 +71,8 @@ def render_rss(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> b
             _sub(item, f"{{{DC}}}creator", name)
         for category in paper["categories"]:
             _sub(item, "category", category)
-    return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def render_atom(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> bytes:
@@ -96,7 +97,8 @@ def render_atom(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> 
             _sub(_sub(entry, f"{{{ATOM}}}author"), f"{{{ATOM}}}name", name)
         for category in paper["categories"]:
             _sub(entry, f"{{{ATOM}}}category", term=category)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def render_feed(fmt: str, meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> bytes:

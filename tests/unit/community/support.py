@@ -22,9 +22,11 @@ from sqlalchemy import Engine
 from paperwire.community import passwords
 from paperwire.config import Settings
 from paperwire.mail import MemoryMailer
+from paperwire.services import build_services
 from paperwire.storage import users as users_repo
 from paperwire.storage.papers import upsert_papers
 from paperwire.web.app import create_app
+from paperwire.web.deps import PaperwireApp
 from tests.factories import make_record
 
 PASSWORD = "correct horse battery staple"
@@ -38,16 +40,29 @@ def password_hash(password: str = PASSWORD) -> str:
     return _hash_cache[password]
 
 
-def make_user(engine: Engine, *, email: str | None = None, verified: bool = True, admin: bool = False,
-              age_hours: float = 72, name: str | None = None) -> dict[str, Any]:  # fmt: skip
+def make_user(
+    engine: Engine,
+    *,
+    email: str | None = None,
+    verified: bool = True,
+    admin: bool = False,
+    age_hours: float = 72,
+    name: str | None = None,
+) -> dict[str, Any]:
     number = next(_numbers)
     email = email or f"user{number}@example.org"
     with engine.begin() as conn:
         user_id = users_repo.insert_user(
-            conn, email=email, password_hash=password_hash(), display_name=name or f"User {number}", bio="",
-            email_verified=verified, is_admin=admin, is_banned=False,
+            conn,
+            email=email,
+            password_hash=password_hash(),
+            display_name=name or f"User {number}",
+            bio="",
+            email_verified=verified,
+            is_admin=admin,
+            is_banned=False,
             created_at=datetime.now(UTC) - timedelta(hours=age_hours),
-        )  # fmt: skip
+        )
     return {"id": user_id, "email": email, "password": PASSWORD}
 
 
@@ -58,7 +73,7 @@ def make_paper(engine: Engine, **overrides: Any) -> str:
     return record.id
 
 
-_open_apps: list[FastAPI] = []
+_open_apps: list[PaperwireApp] = []
 
 
 @pytest.fixture(autouse=True)
@@ -66,14 +81,13 @@ def dispose_apps() -> Iterator[None]:
     """Import this into a test module: closes the database pools of the apps the test made."""
     yield
     while _open_apps:
-        _open_apps.pop().state.services.engine.dispose()
+        _open_apps.pop().services.engine.dispose()
 
 
-def make_app(settings: Settings) -> tuple[FastAPI, MemoryMailer]:
-    app = create_app(settings)
-    _open_apps.append(app)
+def make_app(settings: Settings) -> tuple[PaperwireApp, MemoryMailer]:
     mailer = MemoryMailer()
-    app.state.services.extras["mailer"] = mailer
+    app = create_app(settings, build_services(settings, mailer=mailer))
+    _open_apps.append(app)
     return app, mailer
 
 
@@ -123,8 +137,19 @@ def uvicorn_server(env: dict[str, str], port: int | None = None) -> Iterator[str
 
     port = port or free_port()
     factory = "paperwire.web.asgi:app" if _has_module("paperwire.web.asgi") else f"{__name__}:app_from_environment"
-    command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        factory,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     try:

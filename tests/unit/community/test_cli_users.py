@@ -14,14 +14,14 @@ from paperwire.storage.community_tables import users
 
 def _run(settings: Settings, engine: Engine, *args: str, stdin: str = "") -> object:
     _common.settings.cache_clear()
-    _common.engine.cache_clear()
+    _common.services.cache_clear()
     env = {"PAPERWIRE_DATABASE_URL": settings.database_url}
     try:
         return CliRunner().invoke(app, list(args), input=stdin, env=env)
     finally:
         _common.engine().dispose()
         _common.settings.cache_clear()
-        _common.engine.cache_clear()
+        _common.services.cache_clear()
 
 
 def test_create_admin_from_stdin(settings: Settings, engine: Engine) -> None:

@@ -10,18 +10,19 @@ from sqlalchemy import Engine
 
 from paperwire.config import Settings
 from paperwire.errors import Conflict
+from paperwire.services import Services, build_services
 from paperwire.storage import job_runs
 from paperwire.worker import Job, Worker
 
 calls: list[str] = []
 
 
-def fake(engine: Engine, settings: Settings) -> dict[str, Any]:
+def fake(services: Services) -> dict[str, Any]:
     calls.append("fake")
     return {"done": 1}
 
 
-def broken(engine: Engine, settings: Settings) -> dict[str, Any]:
+def broken(services: Services) -> dict[str, Any]:
     raise ValueError("boom")
 
 
@@ -30,7 +31,7 @@ JOBS = (Job("fake", fake, lambda s: timedelta(hours=1)), Job("broken", broken, l
 
 def test_due_jobs_run_once_and_are_recorded(engine: Engine, settings: Settings) -> None:
     now = [datetime(2026, 11, 24, 12, tzinfo=UTC)]
-    worker = Worker(engine, settings, JOBS, clock=lambda: now[0])
+    worker = Worker(build_services(settings, engine=engine), JOBS, clock=lambda: now[0])
     results = worker.run_once()
     assert [(r["job"], r["status"]) for r in results] == [("fake", "succeeded"), ("broken", "failed")]
     assert worker.run_once() == []  # nothing due within the interval
@@ -43,9 +44,9 @@ def test_due_jobs_run_once_and_are_recorded(engine: Engine, settings: Settings) 
 
 
 def test_second_worker_is_refused_while_the_lease_is_held(engine: Engine, settings: Settings) -> None:
-    first = Worker(engine, settings, JOBS)
+    first = Worker(build_services(settings, engine=engine), JOBS)
     first.run_once()
     with pytest.raises(Conflict):
-        Worker(engine, settings, JOBS).run_once()
+        Worker(build_services(settings, engine=engine), JOBS).run_once()
     first.release()
-    Worker(engine, settings, JOBS).run_once()
+    Worker(build_services(settings, engine=engine), JOBS).run_once()

@@ -44,10 +44,22 @@ def search_engine(tmp_path: Path) -> Iterator[Engine]:
 
 def paper(paper_id: str, title: str, abstract: str, **fields: Any) -> dict[str, Any]:
     now = datetime.now(UTC)
-    row = {"id": paper_id, "version": 1, "title": title, "abstract": abstract, "code_links": [],
-           "authors_text": "", "categories_text": "cs.LG", "primary_category": "cs.LG", "source": "test",
-           "upvotes": 0, "imported_upvotes": 0, "announced": date(2025, 3, 1), "ingested_at": now,
-           "updated_at": now} | fields  # fmt: skip
+    row = {
+        "id": paper_id,
+        "version": 1,
+        "title": title,
+        "abstract": abstract,
+        "code_links": [],
+        "authors_text": "",
+        "categories_text": "cs.LG",
+        "primary_category": "cs.LG",
+        "source": "test",
+        "upvotes": 0,
+        "imported_upvotes": 0,
+        "announced": date(2025, 3, 1),
+        "ingested_at": now,
+        "updated_at": now,
+    } | fields
     row["content_hash"] = content_hash((row["title"], row["abstract"], row["authors_text"], row["categories_text"]))
     return row
 
@@ -62,27 +74,60 @@ def save_papers(engine: Engine, rows: list[dict[str, Any]]) -> None:
 
 
 CORPUS = [
-    paper("2501.00001", "Diffusion transformers for image generation",
-          "We scale diffusion models with transformer backbones and study image synthesis quality.",
-          authors_text="Ada Lovelace; Alan Turing", categories_text="cs.CV cs.LG", announced=date(2025, 1, 10),
-          upvotes=5),
-    paper("2501.00002", "Graph neural networks for molecules",
-          "Message passing neural networks predict molecular properties from graphs.",
-          authors_text="Grace Hopper", categories_text="cs.LG q-bio.BM", announced=date(2025, 2, 10), upvotes=50),
-    paper("2501.00003", "Large language models as zero-shot reasoners",
-          "Language models solve reasoning tasks with chain of thought prompting, state of the art results.",
-          authors_text="Alan Turing; Claude Shannon", categories_text="cs.CL", announced=date(2025, 3, 10),
-          upvotes=20),
-    paper("2501.00004", "Reinforcement learning from human feedback",
-          "We fine-tune language models with reinforcement learning from human preference data.",
-          authors_text="Barbara Liskov", categories_text="cs.LG cs.CL", announced=date(2025, 4, 10), upvotes=1),
-    paper("2501.00005", "Schrödinger bridges for generative modelling",
-          "Diffusion processes and optimal transport give image generation with Schrödinger bridges.",
-          authors_text="Émilie du Châtelet", categories_text="stat.ML", announced=date(2025, 5, 10), upvotes=9),
-    paper("2501.00006", "The state of the art in art generation",
-          "A survey: the art of generating paintings; state the problem of art.",
-          authors_text="Ada Lovelace", categories_text="cs.CV", announced=date(2025, 6, 10)),
-]  # fmt: skip
+    paper(
+        "2501.00001",
+        "Diffusion transformers for image generation",
+        "We scale diffusion models with transformer backbones and study image synthesis quality.",
+        authors_text="Ada Lovelace; Alan Turing",
+        categories_text="cs.CV cs.LG",
+        announced=date(2025, 1, 10),
+        upvotes=5,
+    ),
+    paper(
+        "2501.00002",
+        "Graph neural networks for molecules",
+        "Message passing neural networks predict molecular properties from graphs.",
+        authors_text="Grace Hopper",
+        categories_text="cs.LG q-bio.BM",
+        announced=date(2025, 2, 10),
+        upvotes=50,
+    ),
+    paper(
+        "2501.00003",
+        "Large language models as zero-shot reasoners",
+        "Language models solve reasoning tasks with chain of thought prompting, state of the art results.",
+        authors_text="Alan Turing; Claude Shannon",
+        categories_text="cs.CL",
+        announced=date(2025, 3, 10),
+        upvotes=20,
+    ),
+    paper(
+        "2501.00004",
+        "Reinforcement learning from human feedback",
+        "We fine-tune language models with reinforcement learning from human preference data.",
+        authors_text="Barbara Liskov",
+        categories_text="cs.LG cs.CL",
+        announced=date(2025, 4, 10),
+        upvotes=1,
+    ),
+    paper(
+        "2501.00005",
+        "Schrödinger bridges for generative modelling",
+        "Diffusion processes and optimal transport give image generation with Schrödinger bridges.",
+        authors_text="Émilie du Châtelet",
+        categories_text="stat.ML",
+        announced=date(2025, 5, 10),
+        upvotes=9,
+    ),
+    paper(
+        "2501.00006",
+        "The state of the art in art generation",
+        "A survey: the art of generating paintings; state the problem of art.",
+        authors_text="Ada Lovelace",
+        categories_text="cs.CV",
+        announced=date(2025, 6, 10),
+    ),
+]
 
 
 @pytest.fixture

@@ -38,9 +38,14 @@ def test_unknown_operator_is_plain_text():
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [("author:", "needs a value"), ("after:yesterday", "bad date"), ("before:2025-02-30", "no such day"),
-     ("x" * (MAX_QUERY_CHARS + 1), "too long"), ("author:!!!", "no letters")],
-)  # fmt: skip
+    [
+        ("author:", "needs a value"),
+        ("after:yesterday", "bad date"),
+        ("before:2025-02-30", "no such day"),
+        ("x" * (MAX_QUERY_CHARS + 1), "too long"),
+        ("author:!!!", "no letters"),
+    ],
+)
 def test_bad_input_raises_invalid_input_with_a_clear_message(raw, message):
     with pytest.raises(InvalidInput, match=message):
         parse_query(raw)
@@ -48,9 +53,30 @@ def test_bad_input_raises_invalid_input_with_a_clear_message(raw, message):
 
 QUERY_TEXT = st.one_of(
     st.text(max_size=60),
-    st.lists(st.sampled_from(['"', "author:", "cat:", "after:", "before:", "2025-01-01", "cs.LG", "🙂", "diffusion",
-                              " ", "-", "arxiv.org/abs/", "2501.00001", ":", "\x00", "Ω"]), max_size=12).map("".join),
-)  # fmt: skip
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "author:",
+                "cat:",
+                "after:",
+                "before:",
+                "2025-01-01",
+                "cs.LG",
+                "🙂",
+                "diffusion",
+                " ",
+                "-",
+                "arxiv.org/abs/",
+                "2501.00001",
+                ":",
+                "\x00",
+                "Ω",
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -75,8 +75,13 @@ def test_similar_excludes_itself_and_explains_the_match(service: SearchService):
 
 
 def test_update_picks_up_new_and_changed_papers(service: SearchService, search_engine: Engine):
-    save_papers(search_engine, [paper("2501.00007", "Quantum annealing schedules", "Annealing on qubits."),
-                                paper("2501.00002", "Graph transformers", "Attention over graph nodes.")])  # fmt: skip
+    save_papers(
+        search_engine,
+        [
+            paper("2501.00007", "Quantum annealing schedules", "Annealing on qubits."),
+            paper("2501.00002", "Graph transformers", "Attention over graph nodes."),
+        ],
+    )
     report = service.update_index()
     assert (report.papers, report.embedded, report.total, report.rebuilt) == (2, 2, 7, False)
     assert ids(service.search("quantum annealing"))[0] == "2501.00007"

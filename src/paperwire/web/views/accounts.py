@@ -18,10 +18,10 @@ from paperwire.community.csrf import csrf_token, is_valid_csrf
 from paperwire.community.mail import send_all
 from paperwire.config import Settings, effective_secret
 from paperwire.errors import InvalidInput, PermissionDenied
-from paperwire.mail import build_mailer
 from paperwire.storage import users as users_repo
 from paperwire.storage.db import read_only
 from paperwire.storage.users import User
+from paperwire.web.deps import community_of, services_of, settings_of, templates_of
 
 router = APIRouter(tags=["accounts"])
 SESSION_COOKIE = "paperwire_session"
@@ -38,24 +38,13 @@ class Auth:
     new_anon: str | None = None  # an anonymous cookie to set on the response
 
 
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def accounts_of(request: Request) -> AccountService:
-    services = request.app.state.services
-    if "accounts" not in services.extras:
-        services.extras["accounts"] = AccountService(services.engine, services.settings)
-    service: AccountService = services.extras["accounts"]
-    return service
+    return community_of(request).accounts
 
 
 def send_later(request: Request, tasks: BackgroundTasks, messages: list[Any]) -> None:
-    services = request.app.state.services
-    mailer = services.extras.setdefault("mailer", build_mailer(services.settings))
     if messages:
-        tasks.add_task(send_all, mailer, messages)
+        tasks.add_task(send_all, services_of(request).mailer, messages)
 
 
 def client_of(request: Request) -> str:
@@ -124,7 +113,7 @@ def finish(response: Response, request: Request, auth: Auth) -> Response:
 
 
 def render(request: Request, template: str, auth: Auth, status: int = 200, **context: Any) -> Response:
-    templates = request.app.state.services.templates
+    templates = templates_of(request)
     values = {"current_user": auth.user, "csrf": auth.csrf, **context}
     return finish(templates.TemplateResponse(request, template, values, status_code=status), request, auth)
 
@@ -143,9 +132,14 @@ def safe_next(target: str | None) -> str:
 def start_session(request: Request, response: Response, raw: str) -> Response:
     settings = settings_of(request)
     response.set_cookie(
-        SESSION_COOKIE, raw, max_age=settings.session_lifetime_hours * 3600, httponly=True, samesite="lax",
-        secure=is_https(settings), path="/",
-    )  # fmt: skip
+        SESSION_COOKIE,
+        raw,
+        max_age=settings.session_lifetime_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(settings),
+        path="/",
+    )
     return response
 
 
@@ -163,9 +157,13 @@ def signup_page(request: Request, auth: PageAuth) -> Response:
 
 @router.post("/signup", include_in_schema=False)
 def signup(
-    request: Request, auth: CsrfAuth, tasks: BackgroundTasks, email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=4096)], display_name: Annotated[str, Form(max_length=200)] = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    auth: CsrfAuth,
+    tasks: BackgroundTasks,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=4096)],
+    display_name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
     try:
         messages = accounts_of(request).signup(email, password, display_name, client_of(request))
     except InvalidInput as error:
@@ -197,17 +195,26 @@ def login_page(request: Request, auth: PageAuth, next: str = "/") -> Response:
 
 @router.post("/login", include_in_schema=False)
 def login(
-    request: Request, auth: CsrfAuth, email: Annotated[str, Form(max_length=320)],
-    password: Annotated[str, Form(max_length=4096)], next: Annotated[str, Form()] = "/",
-) -> Response:  # fmt: skip
+    request: Request,
+    auth: CsrfAuth,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=4096)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     old = request.cookies.get(SESSION_COOKIE)
     try:
         raw = accounts_of(request).login(email, password, client_of(request), old_session=old)
     except PermissionDenied as error:
         return render(request, "accounts/login.html", auth, 403, error=str(error), email=email, next=safe_next(next))
     response = start_session(request, redirect(safe_next(next)), raw)
-    response.set_cookie(ANON_COOKIE, secrets.token_urlsafe(24), httponly=True, samesite="lax",
-                        secure=is_https(settings_of(request)), path="/")  # fmt: skip
+    response.set_cookie(
+        ANON_COOKIE,
+        secrets.token_urlsafe(24),
+        httponly=True,
+        samesite="lax",
+        secure=is_https(settings_of(request)),
+        path="/",
+    )
     return response
 
 
@@ -245,9 +252,11 @@ def reset_page(request: Request, auth: PageAuth, token: str = "") -> Response:
 
 @router.post("/reset", include_in_schema=False)
 def reset(
-    request: Request, auth: CsrfAuth, token: Annotated[str, Form(max_length=1000)],
+    request: Request,
+    auth: CsrfAuth,
+    token: Annotated[str, Form(max_length=1000)],
     password: Annotated[str, Form(max_length=4096)],
-) -> Response:  # fmt: skip
+) -> Response:
     accounts_of(request).reset_password(token, password)
     return message(request, auth, "Password changed", "Your password is changed. Please log in again.")
 
@@ -260,7 +269,7 @@ def account_page(request: Request, auth: Auth, status: int = 200, **context: Any
         return redirect("/login?next=/account")
     from paperwire.web.views.subscribe import account_digest  # imported late: subscribe imports this module
 
-    with read_only(request.app.state.services.engine) as conn:
+    with read_only(services_of(request).engine) as conn:
         tokens = users_repo.list_api_tokens(conn, auth.user.id)
     digest = account_digest(request, auth.user)
     return render(request, "accounts/account.html", auth, status, tokens=tokens, digest=digest, **context)
@@ -273,27 +282,35 @@ def account(request: Request, auth: PageAuth) -> Response:
 
 @router.post("/account/profile", include_in_schema=False)
 def update_profile(
-    request: Request, user: LoggedIn, display_name: Annotated[str, Form(max_length=200)],
+    request: Request,
+    user: LoggedIn,
+    display_name: Annotated[str, Form(max_length=200)],
     bio: Annotated[str, Form(max_length=4000)] = "",
-) -> Response:  # fmt: skip
+) -> Response:
     accounts_of(request).update_profile(user, display_name, bio)
     return redirect(f"/users/{user.id}")
 
 
 @router.post("/account/password", include_in_schema=False)
 def change_password(
-    request: Request, user: LoggedIn, current_password: Annotated[str, Form(max_length=4096)],
+    request: Request,
+    user: LoggedIn,
+    current_password: Annotated[str, Form(max_length=4096)],
     new_password: Annotated[str, Form(max_length=4096)],
-) -> Response:  # fmt: skip
+) -> Response:
     raw = accounts_of(request).change_password(user, current_password, new_password)
     return start_session(request, redirect("/account"), raw)
 
 
 @router.post("/account/email", include_in_schema=False)
 def change_email(
-    request: Request, user: LoggedIn, auth: CsrfAuth, tasks: BackgroundTasks,
-    password: Annotated[str, Form(max_length=4096)], new_email: Annotated[str, Form(max_length=320)],
-) -> Response:  # fmt: skip
+    request: Request,
+    user: LoggedIn,
+    auth: CsrfAuth,
+    tasks: BackgroundTasks,
+    password: Annotated[str, Form(max_length=4096)],
+    new_email: Annotated[str, Form(max_length=320)],
+) -> Response:
     send_later(request, tasks, accounts_of(request).request_email_change(user, password, new_email))
     return message(request, auth, "Check your e-mail", "If the new address can be used, we have sent it a link.")
 

@@ -12,15 +12,14 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from paperwire.community.comments import CommentService
-from paperwire.community.moderation import ModerationService, profile
-from paperwire.community.submissions import SubmissionService, arxiv_fetcher, limits
-from paperwire.community.votes import VoteService
+from paperwire.community.moderation import profile
+from paperwire.community.submissions import limits
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.storage.db import read_only
 from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 from paperwire.storage.votes import voted_ids
+from paperwire.web.deps import CommunityDep, community_of, services_of, settings_of
 from paperwire.web.views.accounts import (
     Auth,
     LoggedIn,
@@ -36,40 +35,15 @@ router = APIRouter(tags=["community"])
 ApiUser = Annotated[User, Depends(api_user)]
 
 
-def _service(request: Request, name: str, factory: Any) -> Any:
-    services = request.app.state.services
-    if name not in services.extras:
-        services.extras[name] = factory(services)
-    return services.extras[name]
-
-
-def votes_of(request: Request) -> VoteService:
-    return _service(request, "votes", lambda s: VoteService(s.engine, s.settings))  # type: ignore[no-any-return]
-
-
-def comments_of(request: Request) -> CommentService:
-    return _service(request, "comments", lambda s: CommentService(s.engine, s.settings))  # type: ignore[no-any-return]
-
-
-def submissions_of(request: Request) -> SubmissionService:
-    factory = lambda s: SubmissionService(s.engine, s.settings, arxiv_fetcher(s.settings))  # noqa: E731
-    return _service(request, "submissions", factory)  # type: ignore[no-any-return]
-
-
-def moderation_of(request: Request) -> ModerationService:
-    return _service(request, "moderation", lambda s: ModerationService(s.engine))  # type: ignore[no-any-return]
-
-
 def paper_url(paper_id: str) -> str:
     return f"/papers/{paper_id}"
 
 
 def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = "best") -> dict[str, Any]:
     """What community/_upvote.html and community/_comments.html need for one paper."""
-    engine = request.app.state.services.engine
-    with read_only(engine) as conn:
+    with read_only(services_of(request).engine) as conn:
         voted = bool(auth.user and voted_ids(conn, auth.user.id, [paper_id]))
-    thread = comments_of(request).thread(paper_id, sort, auth.user)
+    thread = community_of(request).comments.thread(paper_id, sort, auth.user)
     return {
         "community": {**thread, "voted": voted, "paper_id": paper_id},
         "current_user": auth.user,
@@ -82,7 +56,7 @@ def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = 
 
 @router.get("/discuss/{paper_id:path}", include_in_schema=False)
 def discussion(request: Request, auth: PageAuth, paper_id: str, sort: str = "best") -> Response:
-    with read_only(request.app.state.services.engine) as conn:
+    with read_only(services_of(request).engine) as conn:
         row = get_paper_row(conn, paper_id)
     if row is None:
         raise NotFound(f"no paper {paper_id!r}")
@@ -95,66 +69,86 @@ def discussion(request: Request, auth: PageAuth, paper_id: str, sort: str = "bes
 def submit_page(request: Request, auth: PageAuth) -> Response:
     if auth.user is None:
         return redirect("/login?next=/submit")
-    return render(request, "community/submit.html", auth, limits=limits(request.app.state.settings))
+    return render(request, "community/submit.html", auth, limits=limits(settings_of(request)))
 
 
 @router.post("/submit", include_in_schema=False)
-def submit(request: Request, user: LoggedIn, paper: Annotated[str, Form(max_length=300)]) -> Response:
-    return redirect(paper_url(submissions_of(request).submit(user, paper)))
+def submit(
+    request: Request, community: CommunityDep, user: LoggedIn, paper: Annotated[str, Form(max_length=300)]
+) -> Response:
+    return redirect(paper_url(community.submissions.submit(user, paper)))
 
 
 # votes and comments (HTML forms)
 
 
 @router.post("/papers/{paper_id:path}/vote", include_in_schema=False)
-def vote(request: Request, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = "") -> Response:
-    votes_of(request).upvote(user, paper_id)
+def vote(
+    request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = ""
+) -> Response:
+    community.votes.upvote(user, paper_id)
     return redirect(safe_next(next or paper_url(paper_id)))
 
 
 @router.post("/papers/{paper_id:path}/unvote", include_in_schema=False)
-def unvote(request: Request, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = "") -> Response:
-    votes_of(request).unvote(user, paper_id)
+def unvote(
+    request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = ""
+) -> Response:
+    community.votes.unvote(user, paper_id)
     return redirect(safe_next(next or paper_url(paper_id)))
 
 
 @router.post("/papers/{paper_id:path}/comments", include_in_schema=False)
 def add_comment(
-    request: Request, user: LoggedIn, paper_id: str, body: Annotated[str, Form(max_length=20000)],
+    request: Request,
+    community: CommunityDep,
+    user: LoggedIn,
+    paper_id: str,
+    body: Annotated[str, Form(max_length=20000)],
     parent_id: Annotated[int | None, Form()] = None,
-) -> Response:  # fmt: skip
-    comment_id = comments_of(request).add(user, paper_id, body, parent_id)
+) -> Response:
+    comment_id = community.comments.add(user, paper_id, body, parent_id)
     return redirect(f"/discuss/{paper_id}#c{comment_id}")
 
 
 @router.post("/papers/{paper_id:path}/report", include_in_schema=False)
-def report_paper(request: Request, user: LoggedIn, paper_id: str, reason: Annotated[str, Form()] = "") -> Response:
-    comments_of(request).report(user, "paper", paper_id, reason)
+def report_paper(
+    request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, reason: Annotated[str, Form()] = ""
+) -> Response:
+    community.comments.report(user, "paper", paper_id, reason)
     return redirect(f"/discuss/{paper_id}")
 
 
 @router.post("/comments/{comment_id}/edit", include_in_schema=False)
 def edit_comment(
-    request: Request, user: LoggedIn, comment_id: int, body: Annotated[str, Form(max_length=20000)]
+    request: Request,
+    community: CommunityDep,
+    user: LoggedIn,
+    comment_id: int,
+    body: Annotated[str, Form(max_length=20000)],
 ) -> Response:
-    paper_id = comments_of(request).edit(user, comment_id, body)
+    paper_id = community.comments.edit(user, comment_id, body)
     return redirect(f"/discuss/{paper_id}#c{comment_id}")
 
 
 @router.post("/comments/{comment_id}/delete", include_in_schema=False)
-def delete_comment(request: Request, user: LoggedIn, comment_id: int) -> Response:
-    return redirect(f"/discuss/{comments_of(request).delete(user, comment_id)}")
+def delete_comment(request: Request, community: CommunityDep, user: LoggedIn, comment_id: int) -> Response:
+    return redirect(f"/discuss/{community.comments.delete(user, comment_id)}")
 
 
 @router.post("/comments/{comment_id}/vote", include_in_schema=False)
-def vote_comment(request: Request, user: LoggedIn, comment_id: int, value: Annotated[int, Form()]) -> Response:
-    paper_id = comments_of(request).vote(user, comment_id, value)
+def vote_comment(
+    request: Request, community: CommunityDep, user: LoggedIn, comment_id: int, value: Annotated[int, Form()]
+) -> Response:
+    paper_id = community.comments.vote(user, comment_id, value)
     return redirect(f"/discuss/{paper_id}#c{comment_id}")
 
 
 @router.post("/comments/{comment_id}/report", include_in_schema=False)
-def report_comment(request: Request, user: LoggedIn, comment_id: int, reason: Annotated[str, Form()] = "") -> Response:
-    comments_of(request).report(user, "comment", str(comment_id), reason)
+def report_comment(
+    request: Request, community: CommunityDep, user: LoggedIn, comment_id: int, reason: Annotated[str, Form()] = ""
+) -> Response:
+    community.comments.report(user, "comment", str(comment_id), reason)
     return redirect("/")
 
 
@@ -163,15 +157,15 @@ def report_comment(request: Request, user: LoggedIn, comment_id: int, reason: An
 
 @router.get("/users/{user_id}", include_in_schema=False)
 def user_profile(request: Request, auth: PageAuth, user_id: int) -> Response:
-    data = profile(request.app.state.services.engine, user_id)
+    data = profile(services_of(request).engine, user_id)
     return render(request, "profile/show.html", auth, **data)
 
 
 @router.get("/admin", include_in_schema=False)
-def admin(request: Request, auth: PageAuth) -> Response:
+def admin(request: Request, community: CommunityDep, auth: PageAuth) -> Response:
     if auth.user is None:
         return redirect("/login?next=/admin")
-    return render(request, "community/admin.html", auth, reports=moderation_of(request).reports(auth.user))
+    return render(request, "community/admin.html", auth, reports=community.moderation.reports(auth.user))
 
 
 def _flag(action: str) -> bool:
@@ -181,26 +175,28 @@ def _flag(action: str) -> bool:
 
 
 @router.post("/admin/papers/{paper_id:path}/{action}", include_in_schema=False)
-def moderate_paper(request: Request, user: LoggedIn, paper_id: str, action: str) -> Response:
-    moderation_of(request).set_paper_hidden(user, paper_id, _flag(action))
+def moderate_paper(request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, action: str) -> Response:
+    community.moderation.set_paper_hidden(user, paper_id, _flag(action))
     return redirect("/admin")
 
 
 @router.post("/admin/comments/{comment_id}/{action}", include_in_schema=False)
-def moderate_comment(request: Request, user: LoggedIn, comment_id: int, action: str) -> Response:
-    paper_id = moderation_of(request).set_comment_hidden(user, comment_id, _flag(action))
+def moderate_comment(
+    request: Request, community: CommunityDep, user: LoggedIn, comment_id: int, action: str
+) -> Response:
+    paper_id = community.moderation.set_comment_hidden(user, comment_id, _flag(action))
     return redirect(f"/discuss/{paper_id}")
 
 
 @router.post("/admin/users/{user_id}/{action}", include_in_schema=False)
-def moderate_user(request: Request, user: LoggedIn, user_id: int, action: str) -> Response:
-    moderation_of(request).set_banned(user, user_id, _flag(action))
+def moderate_user(request: Request, community: CommunityDep, user: LoggedIn, user_id: int, action: str) -> Response:
+    community.moderation.set_banned(user, user_id, _flag(action))
     return redirect(f"/users/{user_id}")
 
 
 @router.post("/admin/reports/{report_id}/resolve", include_in_schema=False)
-def resolve_report(request: Request, user: LoggedIn, report_id: int) -> Response:
-    moderation_of(request).resolve(user, report_id)
+def resolve_report(request: Request, community: CommunityDep, user: LoggedIn, report_id: int) -> Response:
+    community.moderation.resolve(user, report_id)
     return redirect("/admin")
 
 
@@ -238,26 +234,30 @@ class SubmissionPublic(BaseModel):
 
 
 @router.post("/api/papers/{paper_id:path}/vote", name="api.papers.vote", response_model=VotePublic)
-def api_vote(request: Request, user: ApiUser, paper_id: str) -> VotePublic:
-    result = votes_of(request).upvote(user, paper_id)
+def api_vote(request: Request, community: CommunityDep, user: ApiUser, paper_id: str) -> VotePublic:
+    result = community.votes.upvote(user, paper_id)
     return VotePublic(paper_id=paper_id, voted=True, upvotes=result.upvotes, changed=result.changed)
 
 
 @router.delete("/api/papers/{paper_id:path}/vote", name="api.papers.unvote", response_model=VotePublic)
-def api_unvote(request: Request, user: ApiUser, paper_id: str) -> VotePublic:
-    result = votes_of(request).unvote(user, paper_id)
+def api_unvote(request: Request, community: CommunityDep, user: ApiUser, paper_id: str) -> VotePublic:
+    result = community.votes.unvote(user, paper_id)
     return VotePublic(paper_id=paper_id, voted=False, upvotes=result.upvotes, changed=result.changed)
 
 
 @router.post("/api/papers/{paper_id:path}/comments", name="api.papers.comment", response_model=CommentPublic)
-def api_comment(request: Request, user: ApiUser, paper_id: str, comment: CommentCreate) -> CommentPublic:
-    comment_id = comments_of(request).add(user, paper_id, comment.body, comment.parent_id)
+def api_comment(
+    request: Request, community: CommunityDep, user: ApiUser, paper_id: str, comment: CommentCreate
+) -> CommentPublic:
+    comment_id = community.comments.add(user, paper_id, comment.body, comment.parent_id)
     return CommentPublic(id=comment_id, paper_id=paper_id, url=f"/discuss/{paper_id}#c{comment_id}")
 
 
 @router.post("/api/submissions", name="api.submissions.create", response_model=SubmissionPublic)
-def api_submit(request: Request, user: ApiUser, submission: SubmissionCreate) -> SubmissionPublic:
-    paper_id = submissions_of(request).submit(user, submission.paper)
+def api_submit(
+    request: Request, community: CommunityDep, user: ApiUser, submission: SubmissionCreate
+) -> SubmissionPublic:
+    paper_id = community.submissions.submit(user, submission.paper)
     return SubmissionPublic(paper_id=paper_id, url=paper_url(paper_id))
 
 

@@ -10,29 +10,30 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from paperwire.errors import NotFound
-from paperwire.web.builders.daily import DailyQuery, build_daily
-from paperwire.web.builders.lists import build_author, build_category, build_new, build_trending
-from paperwire.web.builders.search import SearchQuery, build_search
-from paperwire.web.responses import Body, respond
+from paperwire.web.builders.daily import DailyQuery
+from paperwire.web.builders.search import SearchQuery
+from paperwire.web.deps import settings_of
+from paperwire.web.responses import Body
 from paperwire.web.syndication import MEDIA_TYPES, FeedMeta, render_feed
+from paperwire.web.twins import Page
+from paperwire.web.views.pages import AUTHOR, CATEGORY, DAILY, NEW, SEARCH, TRENDING, NameQuery, NewQuery, TrendingQuery
 
 router = APIRouter(include_in_schema=False)
 FORMATS = ("rss", "atom")
 
 
-async def _feed(
-    request: Request, fmt: str, key: Any, build: Callable[..., Any], meta: Callable[[Any], FeedMeta]
-) -> Response:
-    base_url = request.app.state.settings.base_url
+async def _feed(request: Request, fmt: str, page: Page[Any], query: Any, meta: Callable[[Any], FeedMeta]) -> Response:
+    """The page's data (same builder and cache key as the HTML page and its JSON twin) as a feed."""
+    base_url = settings_of(request).base_url
 
     def render(request: Request, data: dict[str, Any]) -> Body:
         return Body(render_feed(fmt, meta(data), data["papers"], base_url), MEDIA_TYPES[fmt])
 
-    return await respond(request, key, fmt, build, render)
+    return await page.respond(request, query, fmt, render)
 
 
 def _meta(request: Request, title: str, page: str, description: str) -> FeedMeta:
-    base = request.app.state.settings.base_url
+    base = settings_of(request).base_url
     self_url = base + request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return FeedMeta(title=f"{title} · paperwire", page_url=base + page, self_url=self_url, description=description)
 
@@ -42,94 +43,73 @@ async def daily(
     request: Request, fmt: str, day: str | None = Query(None, alias="date"), cat: str | None = None
 ) -> Response:
     _check(fmt)
-    settings = request.app.state.settings
     query = DailyQuery(day=day, category=cat or None)
     page = "/" + (f"?{urlencode({'date': day})}" if day else "")
-    return await _feed(
-        request,
-        fmt,
-        ("daily", query),
-        lambda conn: build_daily(conn, settings, query),
-        lambda data: _meta(
-            request,
-            "Daily papers",
-            page,
-            f"Papers of {data['period']['label'] if data['period'] else 'the day'}",
-        ),
-    )
+
+    def meta(data: dict[str, Any]) -> FeedMeta:
+        label = data["period"]["label"] if data["period"] else "the day"
+        return _meta(request, "Daily papers", page, f"Papers of {label}")
+
+    return await _feed(request, fmt, DAILY, query, meta)
 
 
 @router.get("/feeds/trending.{fmt}", name="feeds.trending")
 async def trending(request: Request, fmt: str, window: str = "week") -> Response:
     _check(fmt)
-    settings = request.app.state.settings
+    page, description = f"/trending?window={quote(window)}", "Trending papers, by the trending formula"
     return await _feed(
         request,
         fmt,
-        ("trending", window, 50),
-        lambda conn: build_trending(conn, settings, window),
-        lambda data: _meta(
-            request, f"Trending this {window}", f"/trending?window={quote(window)}", "The most upvoted papers"
-        ),
+        TRENDING,
+        TrendingQuery(window),
+        lambda data: _meta(request, f"Trending this {window}", page, description),
     )
 
 
 @router.get("/feeds/new.{fmt}", name="feeds.new")
 async def new(request: Request, fmt: str, cat: str | None = None) -> Response:
     _check(fmt)
-    settings, category = request.app.state.settings, cat or None
+    category = cat or None
     page = "/new" + (f"?{urlencode({'cat': category})}" if category else "")
+    title = f"New in {category or 'all categories'}"
     return await _feed(
-        request,
-        fmt,
-        ("new", category, 1),
-        lambda conn: build_new(conn, settings, category, 1),
-        lambda data: _meta(request, f"New in {category or 'all categories'}", page, "Newest announcements"),
+        request, fmt, NEW, NewQuery(category, 1), lambda data: _meta(request, title, page, "Newest announcements")
     )
 
 
 @router.get("/feeds/search.{fmt}", name="feeds.search")
 async def search(request: Request, fmt: str, q: str = "") -> Response:
     _check(fmt)
-    settings, service = request.app.state.settings, request.app.state.services.search
     query = SearchQuery(q=q, sort="date", limit=50)
+    page = f"/search?{urlencode({'q': q})}"
     return await _feed(
         request,
         fmt,
-        ("search", query),
-        lambda conn: build_search(conn, settings, service, query),
-        lambda data: _meta(
-            request, f"Search: {q}", f"/search?{urlencode({'q': q})}", "Newest papers matching the query"
-        ),
+        SEARCH,
+        query,
+        lambda data: _meta(request, f"Search: {q}", page, "Newest papers matching the query"),
     )
 
 
 async def category(request: Request, fmt: str, category: str) -> Response:
-    settings = request.app.state.settings
+    page, title = f"/categories/{quote(category)}", f"Category {category}"
     return await _feed(
         request,
         fmt,
-        ("category", category, 1),
-        lambda conn: build_category(conn, settings, category, 1),
-        lambda data: _meta(
-            request, f"Category {category}", f"/categories/{quote(category)}", f"Newest papers in {category}"
-        ),
+        CATEGORY,
+        NameQuery(category, 1),
+        lambda data: _meta(request, title, page, f"Newest papers in {category}"),
     )
 
 
 async def author(request: Request, fmt: str, name: str) -> Response:
-    settings = request.app.state.settings
+    page = f"/authors/{quote(name, safe='')}"
     return await _feed(
         request,
         fmt,
-        ("author", name, 1),
-        lambda conn: build_author(conn, settings, name, 1),
-        lambda data: _meta(
-            request,
-            f"Papers by {data['name']}",
-            f"/authors/{quote(name, safe='')}",
-            f"Newest papers by {data['name']}",
-        ),
+        AUTHOR,
+        NameQuery(name, 1),
+        lambda data: _meta(request, f"Papers by {data['name']}", page, f"Newest papers by {data['name']}"),
     )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from sqlalchemy import text
+from fastapi import APIRouter
+
+from paperwire.storage.db import ping
+from paperwire.web.deps import EngineDep
 
 router = APIRouter()
 
 
 @router.get("/api/health", name="api.health", tags=["meta"])
-def health(request: Request) -> dict[str, object]:
+def health(engine: EngineDep) -> dict[str, object]:
     """200 when the database answers."""
-    with request.app.state.services.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    ping(engine)
     return {"ok": True}

@@ -1,62 +1,322 @@
-"""Author and category pages with their JSON twins."""
+"""Every data page and its JSON twin, declared once (web/twins.py), in matching order.
+
+Order matters: `/papers/{id}/similar` and `/papers/{id}.md` come before `/papers/{id}`, and the
+`{paper_id:path}` routes come last because they match any longer path.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from paperwire.web.builders.hf import hf_items
-from paperwire.web.builders.lists import build_author, build_category
-from paperwire.web.responses import render_html, render_json, respond
+from paperwire.web.builders.daily import DailyQuery, build_daily
+from paperwire.web.builders.hf import hf_items, hf_paper
+from paperwire.web.builders.lists import build_author, build_category, build_changes, build_new, build_trending
+from paperwire.web.builders.paper import build_paper, build_similar
+from paperwire.web.builders.search import SearchQuery, build_search
+from paperwire.web.deps import settings_of
+from paperwire.web.markdown import paper_markdown
+from paperwire.web.responses import Body, render_html
+from paperwire.web.schema import AuthorPage, CategoryPage, ChangesPage, DailyItem, PaperDetail, SimilarPublic
+from paperwire.web.twins import Html, Json, Page, register
 
 router = APIRouter()
+CATEGORIES = Query([], description="categories; repeat or separate with spaces")
 
 
-@router.get("/authors/{name:path}", name="pages.author", include_in_schema=False)
-async def author(request: Request, name: str, p: int = 1) -> Response:
-    settings = request.app.state.settings
-    return await respond(
-        request,
-        ("author", name, p),
-        "html",
-        lambda conn: build_author(conn, settings, name, p),
-        render_html("pages/author.html"),
+@dataclass(frozen=True)
+class TrendingQuery:
+    window: str = "week"
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class NewQuery:
+    category: str | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class PaperQuery:
+    paper_id: str
+
+
+@dataclass(frozen=True)
+class SimilarQuery:
+    paper_id: str
+    limit: int = 6
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    name: str
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ChangesQuery:
+    cursor: str | None = None
+    limit: int = 100
+
+
+def _items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return hf_items(data["papers"])
+
+
+def _with_items(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "papers": hf_items(data["papers"])}
+
+
+# search
+
+
+def search_query(
+    q: str = Query("", description='query; supports author:, cat:, after:, before:, "phrases"'),
+    cat: list[str] = CATEGORIES,
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    author: str | None = None,
+    sort: str = Query("relevance", description="relevance | date | upvotes"),
+    p: int = Query(1, description="page, from 1"),
+) -> SearchQuery:
+    return SearchQuery(
+        q=q,
+        categories=tuple(part for c in cat for part in c.replace(",", " ").split()),
+        date_from=date_from or None,
+        date_to=date_to or None,
+        author=author or None,
+        sort=sort,
+        page=p,
     )
 
 
-@router.get("/api/authors/{name:path}", name="api.authors.detail", tags=["papers"])
-async def author_json(request: Request, name: str, p: int = 1) -> Response:
-    """An author's papers, newest first: {name, total, page, has_next, papers: [daily-papers items]}."""
-    settings = request.app.state.settings
-    return await respond(
-        request,
-        ("author", name, p),
-        "json",
-        lambda conn: build_author(conn, settings, name, p),
-        render_json(lambda data: {**data, "papers": hf_items(data["papers"])}),
-    )
+def api_search_query(
+    q: str = Query("", description='query; supports author:, cat:, after:, before:, "phrases"'),
+    limit: int = Query(20, description="1..100"),
+    p: int = Query(1, description="page, from 1"),
+    sort: str = Query("relevance", description="relevance | date | upvotes"),
+    mode: str = Query("hybrid", description="hybrid | lexical | semantic"),
+) -> SearchQuery:
+    return SearchQuery(q=q, sort=sort, mode=mode, page=p, limit=limit)
 
 
-@router.get("/categories/{category}", name="pages.category", include_in_schema=False)
-async def category(request: Request, category: str, p: int = 1) -> Response:
-    settings = request.app.state.settings
-    return await respond(
-        request,
-        ("category", category, p),
-        "html",
-        lambda conn: build_category(conn, settings, category, p),
-        render_html("pages/category.html"),
-    )
+SEARCH: Page[SearchQuery] = Page(
+    "search",
+    lambda conn, services, query: build_search(conn, services.settings, services.search, query),
+    Html(["/search"], "search/results.html", search_query, lambda query, data: {"form": query}),
+    Json(
+        "/api/papers/search",
+        _items,
+        list[DailyItem],
+        "Search results as daily-papers items, each with a `score`.",
+        query=api_search_query,
+    ),
+)
 
 
-@router.get("/api/categories/{category}", name="api.categories.detail", tags=["papers"])
-async def category_json(request: Request, category: str, p: int = 1) -> Response:
-    """A category's papers, newest first: {info, page, has_next, papers: [daily-papers items]}."""
-    settings = request.app.state.settings
-    return await respond(
-        request,
-        ("category", category, p),
-        "json",
-        lambda conn: build_category(conn, settings, category, p),
-        render_json(lambda data: {**data, "papers": hf_items(data["papers"])}),
-    )
+# the daily feed
+
+
+def daily_query(
+    day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
+    week: str | None = Query(None, description="YYYY-Www"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    cat: str | None = None,
+    p: int = 1,
+) -> DailyQuery:
+    return DailyQuery(day=day, week=week, month=month, category=cat or None, page=p)
+
+
+def api_daily_query(
+    day: str | None = Query(None, alias="date", description="YYYY-MM-DD; default: the latest day with papers"),
+    week: str | None = Query(None, description="ISO week, YYYY-Www"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    cat: str | None = Query(None, description="only papers in this category"),
+    p: int = Query(0, description="page, from 0 (as on Hugging Face)"),
+    limit: int = Query(50, description="1..100"),
+    sort: str = Query("trending", description="trending | publishedAt"),
+) -> DailyQuery:
+    return DailyQuery(day=day, week=week, month=month, category=cat or None, page=p + 1, limit=limit, sort=sort)
+
+
+def home_query(cat: str | None = None, p: int = 1) -> DailyQuery:
+    return DailyQuery(category=cat or None, page=p)
+
+
+_daily = Json(
+    "/api/daily_papers",
+    _items,
+    list[DailyItem],
+    "Papers of a day, week or month: an array of {paper, publishedAt, title, summary, numComments}.",
+    query=api_daily_query,
+)
+DAILY: Page[DailyQuery] = Page(
+    "daily",
+    lambda conn, services, query: build_daily(conn, services.settings, query),
+    Html(["/papers"], "papers/daily.html", daily_query),
+    _daily,
+)
+HOME: Page[DailyQuery] = Page(DAILY.name, DAILY.build, Html(["/"], "papers/daily.html", home_query))
+
+
+# trending, new
+
+
+def trending_query(window: str = Query("week", description="day | week | month")) -> TrendingQuery:
+    return TrendingQuery(window)
+
+
+def api_trending_query(
+    window: str = Query("week", description="day | week | month"), limit: int = Query(50, description="1..100")
+) -> TrendingQuery:
+    return TrendingQuery(window, limit)
+
+
+TRENDING: Page[TrendingQuery] = Page(
+    "trending",
+    lambda conn, services, query: build_trending(conn, services.settings, query.window, query.limit),
+    Html(["/trending"], "papers/trending.html", trending_query),
+    Json(
+        "/api/trending",
+        _items,
+        list[DailyItem],
+        "Trending papers of the window, by the trending formula (docs/community.md); each item says why.",
+        query=api_trending_query,
+    ),
+)
+
+
+def new_query(cat: str | None = None, p: int = Query(1, description="page, from 1")) -> NewQuery:
+    return NewQuery(cat or None, p)
+
+
+NEW: Page[NewQuery] = Page(
+    "new",
+    lambda conn, services, query: build_new(conn, services.settings, query.category, query.page),
+    Html(["/new"], "papers/new.html", new_query),
+    Json("/api/new", _items, list[DailyItem], "Newest announcements, optionally of one category."),
+)
+
+
+# authors, categories, the change feed
+
+
+def author_query(name: str, p: int = 1) -> NameQuery:
+    return NameQuery(name, p)
+
+
+AUTHOR: Page[NameQuery] = Page(
+    "author",
+    lambda conn, services, query: build_author(conn, services.settings, query.name, query.page),
+    Html(["/authors/{name:path}"], "pages/author.html", author_query),
+    Json(
+        "/api/authors/{name:path}",
+        _with_items,
+        AuthorPage,
+        "An author's papers, newest first: {name, total, page, has_next, papers: [daily-papers items]}.",
+    ),
+)
+
+
+def category_query(category: str, p: int = 1) -> NameQuery:
+    return NameQuery(category, p)
+
+
+CATEGORY: Page[NameQuery] = Page(
+    "category",
+    lambda conn, services, query: build_category(conn, services.settings, query.name, query.page),
+    Html(["/categories/{category}"], "pages/category.html", category_query),
+    Json(
+        "/api/categories/{category}",
+        _with_items,
+        CategoryPage,
+        "A category's papers, newest first: {info, page, has_next, papers: [daily-papers items]}.",
+    ),
+)
+
+
+def changes_query(
+    cursor: str | None = Query(None, description="next_cursor of the previous page"),
+    limit: int = Query(100, description="1..100"),
+) -> ChangesQuery:
+    return ChangesQuery(cursor, limit)
+
+
+CHANGES: Page[ChangesQuery] = Page(
+    "changes",
+    lambda conn, services, query: build_changes(conn, services.settings, query.cursor, query.limit),
+    json=Json(
+        "/api/papers",
+        lambda data: {"papers": [hf_paper(p) for p in data["papers"]], "next_cursor": data["next_cursor"]},
+        ChangesPage,
+        "Every paper, in the order it was last added or changed; a resumable change feed.",
+        query=changes_query,
+    ),
+)
+
+
+# one paper: similar papers, Markdown, the page
+
+
+def api_similar_query(paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
+    return SimilarQuery(paper_id, limit)
+
+
+SIMILAR: Page[SimilarQuery] = Page(
+    "similar",
+    lambda conn, services, query: build_similar(conn, services.search, query.paper_id, query.limit),
+    json=Json(
+        "/api/papers/{paper_id:path}/similar",
+        lambda data: data["similar"],
+        list[SimilarPublic],
+        "Papers similar to this one: [{id, title, score, url, shared_terms}].",
+        query=api_similar_query,
+    ),
+)
+
+
+def paper_query(paper_id: str) -> PaperQuery:
+    return PaperQuery(paper_id)
+
+
+def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
+    paper = data["paper"]
+    return {**hf_paper(paper), "numComments": paper["num_comments"], "similarUrl": f"/api{paper['url']}/similar"}
+
+
+PAPER: Page[PaperQuery] = Page(
+    "paper",
+    lambda conn, services, query: build_paper(conn, services.settings, services.search, query.paper_id),
+    Html(["/papers/{paper_id:path}"], "papers/detail.html", paper_query),
+    Json(
+        "/api/papers/{paper_id:path}",
+        _paper_json,
+        PaperDetail,
+        "One paper (Hugging Face's /api/papers/{id} shape plus versions, comment, DOI, similarUrl).",
+    ),
+)
+
+
+@router.get("/papers/{paper_id:path}/similar", name="pages.similar", include_in_schema=False)
+async def similar(request: Request, paper_id: str, partial: bool = False) -> Response:
+    """Similar papers: a fragment the paper page fetches (`?partial=1`), or a page of its own."""
+    template = "papers/_similar.html" if partial else "papers/similar.html"
+    return await SIMILAR.respond(request, SimilarQuery(paper_id), "html", render_html(template))
+
+
+@router.get("/papers/{paper_id:path}.md", name="pages.paper.markdown", include_in_schema=False)
+async def markdown(request: Request, paper_id: str) -> Response:
+    def render(request: Request, data: dict[str, Any]) -> Body:
+        text = paper_markdown(data["paper"], settings_of(request).base_url)
+        return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
+
+    return await PAPER.respond(request, PaperQuery(paper_id), "md", render)
+
+
+# SIMILAR's HTML route is `similar` above (two templates); PAPER comes last.
+PAGES: tuple[Page[Any], ...] = (SEARCH, AUTHOR, CATEGORY, HOME, DAILY, TRENDING, NEW, CHANGES, SIMILAR, PAPER)
+for _page in PAGES:
+    register(router, _page)

@@ -14,26 +14,26 @@ from paperwire.digest import links
 from paperwire.digest.compose import body_of
 from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
 from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.digest.tokens import is_admin_token
 from paperwire.errors import InvalidInput, PermissionDenied
-from paperwire.mail import build_mailer
 from paperwire.storage.subscribers import ACTIVE, Subscriber
 from paperwire.storage.users import User
-from paperwire.web.views.accounts import LoggedIn
+from paperwire.web.builders.periods import parse_day
+from paperwire.web.deps import DigestDep, subscriptions_of, templates_of
+from paperwire.web.views.accounts import LoggedIn, PageAuth
 
 router = APIRouter(tags=["digests"])
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
 def _service(request: Request) -> SubscriptionService:
-    services = request.app.state.services
-    if "mailer" not in services.extras:
-        services.extras["mailer"] = build_mailer(services.settings)
-    return SubscriptionService(services.engine, services.settings, services.extras["mailer"])
+    return subscriptions_of(request)
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    templates = request.app.state.services.templates
-    return templates.TemplateResponse(request, f"subscribe/{name}.html", context, status_code=status, headers=NO_STORE)
+    return templates_of(request).TemplateResponse(
+        request, f"subscribe/{name}.html", context, status_code=status, headers=NO_STORE
+    )
 
 
 @router.get("/subscribe", name="subscribe.form", response_class=HTMLResponse)
@@ -65,9 +65,14 @@ def confirm(request: Request, token: str) -> Response:
 
 
 def _manage_context(service: SubscriptionService, subscriber: Subscriber, **extra: Any) -> dict[str, Any]:
-    return {"subscriber": subscriber, "sections": Sections.from_json(subscriber.sections), "weekdays": WEEKDAYS,
-            "unsubscribe_url": links.unsubscribe_url(service.settings, subscriber), "saved": False,
-            "error": None} | extra  # fmt: skip
+    return {
+        "subscriber": subscriber,
+        "sections": Sections.from_json(subscriber.sections),
+        "weekdays": WEEKDAYS,
+        "unsubscribe_url": links.unsubscribe_url(service.settings, subscriber),
+        "saved": False,
+        "error": None,
+    } | extra
 
 
 @router.get("/subscribe/manage/{token}", name="subscribe.manage", response_class=HTMLResponse)
@@ -100,31 +105,22 @@ def unsubscribe(request: Request, token: str) -> Response:
     """RFC 8058 one-click: 200 without a redirect, idempotent, no cookie needed."""
     service = _service(request)
     subscriber = service.unsubscribe(token)
-    return _page(request, "unsubscribe", {"action": request.url.path, "done": True,
-                                          "manage_url": links.manage_url(service.settings, subscriber)})  # fmt: skip
+    return _page(
+        request,
+        "unsubscribe",
+        {"action": request.url.path, "done": True, "manage_url": links.manage_url(service.settings, subscriber)},
+    )
 
 
 @router.get("/digest/preview", name="digest.preview", response_class=HTMLResponse)
-def preview(request: Request, email: str, token: str | None = None) -> Response:
-    """The next edition for one subscriber, as HTML, for admins."""
-    from paperwire.digest.service import preview_message
-    from paperwire.digest.tokens import is_admin_token
-
-    services = request.app.state.services
-    if not (_is_site_admin(request) or is_admin_token(services.settings, token)):
+def preview(
+    request: Request, auth: PageAuth, digest: DigestDep, email: str, token: str | None = None, day: str | None = None
+) -> Response:
+    """The edition one subscriber gets (today, or `day`), as HTML, for site admins or with the admin token."""
+    if not ((auth.user is not None and auth.user.is_admin) or is_admin_token(digest.settings, token)):
         raise PermissionDenied("admins only")
-    message = preview_message(services.engine, services.settings, email, search=services.search)
+    message = digest.preview(email, parse_day(day, "day") if day else None)
     return HTMLResponse(body_of(message, "html"), headers=NO_STORE)
-
-
-def _is_site_admin(request: Request) -> bool:
-    """The community package's admin check, when it exists."""
-    try:
-        from paperwire.web import auth  # type: ignore[attr-defined]
-    except ImportError:
-        return False
-    check = getattr(auth, "is_admin", None)
-    return bool(check and check(request))
 
 
 def account_digest(request: Request, user: User) -> dict[str, Any]:

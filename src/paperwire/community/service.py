@@ -1,0 +1,34 @@
+"""The community services as one typed bundle: accounts, votes, comments, submissions, moderation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from paperwire.community.accounts import AccountService
+from paperwire.community.comments import CommentService
+from paperwire.community.moderation import ModerationService
+from paperwire.community.submissions import Fetcher, SubmissionService, arxiv_fetcher
+from paperwire.community.votes import VoteService
+from paperwire.config import Settings
+
+
+@dataclass(frozen=True)
+class Community:
+    accounts: AccountService
+    votes: VoteService
+    comments: CommentService
+    submissions: SubmissionService
+    moderation: ModerationService
+
+
+def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = None) -> Community:
+    """`fetch` gets one arXiv record by id; by default through the polite client at settings.arxiv_api_url."""
+    return Community(
+        accounts=AccountService(engine, settings),
+        votes=VoteService(engine, settings),
+        comments=CommentService(engine, settings),
+        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings)),
+        moderation=ModerationService(engine),
+    )

@@ -1,0 +1,81 @@
+"""The composition root: every service paperwire runs, built once from settings by `build_services`.
+
+The web app (`create_app`), every CLI command, the worker and `python -m paperwire.digest` call this one
+function and use the frozen `Services` it returns; nothing else constructs a service. Views get typed
+pieces of it through `paperwire.web.deps`. The only service that configuration can remove is the
+embedder (PAPERWIRE_EMBEDDER=none): SearchService then runs lexical search only, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from paperwire.caching import VersionClock, VersionedCache
+from paperwire.community.service import Community, build_community
+from paperwire.community.submissions import Fetcher
+from paperwire.config import Settings
+from paperwire.digest.service import Clock, DigestService, utcnow
+from paperwire.digest.subscriptions import SubscriptionService
+from paperwire.ingest.service import IngestService
+from paperwire.mail import Mailer, build_mailer
+from paperwire.search.service import SearchService
+from paperwire.storage.db import make_engine
+from paperwire.storage.feeds import DataVersion
+
+
+@dataclass(frozen=True)
+class PageCaches:
+    """Per-process caches of the web pages, each entry valid for one data version."""
+
+    # Builder output per (page, parameters).
+    page_data: VersionedCache[Any] = field(default_factory=lambda: VersionedCache(1024))
+    # Rendered responses for requests without cookies, keyed by ETag.
+    responses: VersionedCache[tuple[bytes, str]] = field(default_factory=lambda: VersionedCache(1024))
+    # The same responses gzipped, for clients that accept it (most do), so each is compressed once.
+    gzipped: VersionedCache[bytes] = field(default_factory=lambda: VersionedCache(1024))
+    # The data version for anonymous reads: re-read at most once a second per process, and after any
+    # write request this process served (web.middleware.WritesRefreshVersion).
+    data_version: VersionClock[DataVersion] = field(default_factory=lambda: VersionClock(ttl_s=1.0))
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    ingest: IngestService
+    search: SearchService
+    mailer: Mailer
+    digest: DigestService
+    subscriptions: SubscriptionService
+    community: Community
+    caches: PageCaches
+
+
+def build_services(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    mailer: Mailer | None = None,
+    fetch: Fetcher | None = None,
+    clock: Clock = utcnow,
+    pool_size: int = 5,
+) -> Services:
+    """All services for one process. `engine`, `mailer`, `fetch` and `clock` replace the configured ones
+    (tests pass a MemoryMailer or a fixed clock; the web app asks for a larger connection pool)."""
+    engine = engine or make_engine(settings, pool_size=pool_size, max_overflow=max(10, pool_size))
+    mailer = mailer if mailer is not None else build_mailer(settings)
+    search = SearchService.from_settings(settings, engine)
+    return Services(
+        settings=settings,
+        engine=engine,
+        ingest=IngestService(engine),
+        search=search,
+        mailer=mailer,
+        digest=DigestService(engine, settings, mailer, search=search, clock=clock),
+        subscriptions=SubscriptionService(engine, settings, mailer, clock=clock),
+        community=build_community(engine, settings, fetch),
+        caches=PageCaches(),
+    )

@@ -1,0 +1,116 @@
+"""Response models of the JSON read API, for /openapi.json (and tests that validate real answers).
+
+The endpoints render their JSON directly from the page builders (one shape function per page, cached
+with the page); these models describe that JSON field by field. tests/functional/test_api_schema.py
+validates real answers against them, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AuthorPublic(_Model):
+    name: str
+
+
+class VersionPublic(_Model):
+    version: int
+    submitted: str | None
+
+
+class PaperPublic(_Model):
+    """Hugging Face's `paper` object, then paperwire's extras."""
+
+    id: str
+    title: str
+    summary: str = Field(description="the abstract, LaTeX kept")
+    authors: list[AuthorPublic]
+    publishedAt: str | None = Field(description="first version (or announcement), ISO 8601")
+    upvotes: int
+    githubRepo: str | None
+    categories: list[str]
+    announcedAt: str | None
+    url: str
+    absUrl: str | None
+    pdfUrl: str | None
+    submittedOnDailyAt: str | None = Field(None, description="only for papers submitted to the daily list")
+
+
+class SubmitterPublic(_Model):
+    name: str
+
+
+class TrendingWhy(_Model):
+    """Each term of the trending formula (docs/community.md) for one paper."""
+
+    votes: float = Field(description="upvotes that carry weight: imported plus verified, old-enough accounts")
+    comments: float = Field(description="visible comments")
+    age_hours: float
+    vote_points: float
+    comment_points: float
+    decay: float
+    gravity: float
+    score: float
+    formula: str
+
+
+class DailyItem(_Model):
+    """One entry of /api/daily_papers and of every other list."""
+
+    paper: PaperPublic
+    publishedAt: str | None = Field(description="the day the paper joined the list (submitted, else announced)")
+    title: str
+    summary: str
+    numComments: int = Field(description="visible comments (hidden and deleted ones are not counted)")
+    submittedBy: SubmitterPublic | None = None
+    score: float | None = Field(None, description="search relevance or trending score")
+    trending: TrendingWhy | None = Field(None, description="why the paper trends (trending lists only)")
+
+
+class PaperDetail(PaperPublic):
+    versions: list[VersionPublic]
+    comment: str | None
+    journalRef: str | None
+    doi: str | None
+    numComments: int
+    similarUrl: str
+
+
+class SimilarPublic(_Model):
+    id: str
+    title: str
+    score: float
+    url: str
+    shared_terms: list[str]
+
+
+class AuthorPage(_Model):
+    name: str
+    total: int
+    page: int
+    has_next: bool
+    papers: list[DailyItem]
+
+
+class CategoryInfo(_Model):
+    id: str
+    archive: str | None
+    papers: int
+
+
+class CategoryPage(_Model):
+    category: str | None
+    info: CategoryInfo
+    page: int
+    has_next: bool
+    papers: list[DailyItem]
+
+
+class ChangesPage(_Model):
+    papers: list[PaperPublic]
+    next_cursor: str | None
