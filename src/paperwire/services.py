@@ -23,7 +23,7 @@ from paperwire.ingest.service import IngestService
 from paperwire.mail import Mailer, build_mailer
 from paperwire.search.service import SearchService
 from paperwire.storage.db import make_engine
-from paperwire.storage.feeds import DataVersion
+from paperwire.storage.versions import DataVersion
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Services:
     subscriptions: SubscriptionService
     community: Community
     caches: PageCaches
+    clock: Clock  # now, in UTC: trending ages and digest days are measured with it
 
 
 def build_services(
@@ -78,4 +79,5 @@ def build_services(
         subscriptions=SubscriptionService(engine, settings, mailer, clock=clock),
         community=build_community(engine, settings, fetch),
         caches=PageCaches(),
+        clock=clock,
     )

@@ -30,7 +30,8 @@ def _wait_for_mail(handler: object, timeout_s: float = 10.0) -> object:
 
 
 def test_sign_up_to_log_out(browser: object, settings: Settings, engine: Engine, tmp_path: Path) -> None:
-    paper_id = make_paper(engine, published=datetime.now(UTC).date(), title="Browsers dream of papers")
+    today = datetime.now(UTC).date()
+    paper_id = make_paper(engine, published=today, announced=today, title="Browsers dream of papers")
     with smtp_server() as (smtp_url, handler):
         port = free_port()
         env = {

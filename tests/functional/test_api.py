@@ -94,14 +94,19 @@ def test_search_api_returns_items_with_scores(client: TestClient, add_papers, bu
     assert client.get("/api/papers/search?q=x&limit=0").status_code == 400
 
 
-def test_trending_and_new_api(client: TestClient, add_papers) -> None:
+def test_trending_api_lists_only_papers_with_activity_and_says_why(client: TestClient, add_papers) -> None:
     add_papers(
         make_record(title="Hot", announced=date(2025, 1, 6), upvotes=3),
+        make_record(title="Warm", announced=date(2025, 1, 6), upvotes=1),
         make_record(title="Cold", announced=date(2025, 1, 6)),
     )
-    assert [i["title"] for i in client.get("/api/trending?window=day").json()] == ["Hot", "Cold"]
+    items = client.get("/api/trending?window=day").json()
+    assert [i["title"] for i in items] == ["Hot", "Warm"]
+    why = items[0]["trending"]
+    assert (why["votes"], why["comments"]) == (3, 0)
+    assert items[0]["score"] == why["score"] > items[1]["score"] > 0
     assert client.get("/api/trending?window=decade").status_code == 400
-    assert len(client.get("/api/new?cat=cs.LG").json()) == 2
+    assert len(client.get("/api/new?cat=cs.LG").json()) == 3
 
 
 def test_author_and_category_json_twins(client: TestClient, add_papers) -> None:

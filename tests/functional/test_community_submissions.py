@@ -30,7 +30,7 @@ def _submit(client, csrf: str, paper: str):  # type: ignore[no-untyped-def]
 
 
 def test_submit_known_paper_by_url(settings: Settings, engine: Engine) -> None:
-    paper_id = make_paper(engine, published=TODAY - timedelta(days=2))
+    paper_id = make_paper(engine, published=TODAY - timedelta(days=2), announced=TODAY - timedelta(days=1))
     user = make_user(engine)
     client = client_for(make_app(settings)[0])
     csrf = login(client, user["email"])
@@ -81,8 +81,8 @@ def test_unknown_paper_is_fetched_from_the_configured_api_only(
 
 def test_limits(settings: Settings, engine: Engine) -> None:
     strict = Settings(**{**settings.__dict__, "submissions_per_user_per_day": 1, "submission_max_paper_age_days": 10})
-    old = make_paper(engine, published=TODAY - timedelta(days=11))
-    fresh = [make_paper(engine, published=TODAY) for _ in range(2)]
+    old = make_paper(engine, published=TODAY - timedelta(days=11), announced=TODAY - timedelta(days=10))
+    fresh = [make_paper(engine, published=TODAY, announced=TODAY) for _ in range(2)]
     app = make_app(strict)[0]
     client = client_for(app)
     csrf = login(client, make_user(engine)["email"])
@@ -97,7 +97,7 @@ def test_limits(settings: Settings, engine: Engine) -> None:
 def test_api_submission(settings: Settings, engine: Engine) -> None:
     from bs4 import BeautifulSoup
 
-    paper_id = make_paper(engine, published=TODAY)
+    paper_id = make_paper(engine, published=TODAY, announced=TODAY)
     client = client_for(make_app(settings)[0])
     csrf = login(client, make_user(engine)["email"])
     token = (

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, func, select
 
-from paperwire.community.trending import trending_papers
+from paperwire.community.trending import trending_window
 from paperwire.config import Settings
-from paperwire.domain.ranking import TrendingWeights
 from paperwire.storage.community_tables import votes
 from paperwire.storage.tables import papers
 from tests.unit.community.support import client_for, dispose_apps, login, make_app, make_paper, make_user
@@ -111,24 +110,21 @@ def test_young_accounts_count_but_carry_no_trending_weight(settings: Settings, e
         )
     assert _upvotes(engine, young_paper) == 1
     with engine.connect() as conn:
-        ranked = trending_papers(conn, "day", datetime.now(UTC), 10, 0, TrendingWeights())
-    assert [r["id"] for r in ranked] == [old_paper]
-    assert ranked[0]["breakdown"]["votes"] == 1
+        ranked = trending_window(conn, settings, "day", datetime.now(UTC)).ranked
+    assert [r.paper_id for r in ranked] == [old_paper]
+    assert ranked[0].why["votes"] == 1
 
 
-def test_trending_orders_by_score_and_respects_window(engine: Engine) -> None:
+def test_trending_orders_by_score_and_respects_window(engine: Engine, settings: Settings) -> None:
     now = datetime(2025, 3, 10, 12, tzinfo=UTC)
     fresh = make_paper(engine, announced=date(2025, 3, 10), upvotes=5)
     older = make_paper(engine, announced=date(2025, 3, 8), upvotes=20)
     ancient = make_paper(engine, announced=date(2025, 1, 1), upvotes=500)
     with engine.connect() as conn:
-        week = trending_papers(conn, "week", now, 10, 0)
-        day = trending_papers(conn, "day", now, 10, 0)
-        page2 = trending_papers(conn, "week", now, 1, 1)
-    assert [r["id"] for r in week] == [fresh, older]
-    assert [r["id"] for r in day] == [fresh]
-    assert [r["id"] for r in page2] == [older]
-    assert ancient not in {r["id"] for r in week}
-    assert week[0]["breakdown"]["age_hours"] == 12
-    assert week[0]["score"] > week[1]["score"] > 0
-    assert now - timedelta(days=7) < now
+        week = trending_window(conn, settings, "week", now).ranked
+        day = trending_window(conn, settings, "day", now).ranked
+    assert [r.paper_id for r in week] == [fresh, older]
+    assert [r.paper_id for r in day] == [fresh]
+    assert ancient not in {r.paper_id for r in week}
+    assert week[0].why["age_hours"] == 12
+    assert week[0].score > week[1].score > 0

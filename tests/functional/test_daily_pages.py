@@ -121,13 +121,14 @@ def test_bad_period_parameters_are_400_with_the_reason(client: TestClient, query
     assert reason in BeautifulSoup(response.text, "html.parser").select_one(".reason").text
 
 
-def test_trending_orders_the_window_by_upvotes(client: TestClient, add_papers) -> None:
+def test_trending_lists_the_window_by_score_without_inactive_papers(client: TestClient, add_papers) -> None:
     add_papers(
         make_record(title="Old hit", announced=date(2024, 11, 1), upvotes=50),
         make_record(title="New hit", announced=date(2025, 1, 9), upvotes=7),
+        make_record(title="Yesterday", announced=date(2025, 1, 8), upvotes=7),
         make_record(title="New miss", announced=date(2025, 1, 8), upvotes=0),
     )
-    assert titles(client.get("/trending?window=week").text) == ["New hit", "New miss"]
+    assert titles(client.get("/trending?window=week").text) == ["New hit", "Yesterday"]
     assert titles(client.get("/trending?window=day").text) == ["New hit"]
     assert client.get("/trending?window=year").status_code == 400
 

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[2]
 def populate(engine: Engine, settings: Settings) -> None:
     today = datetime.now(UTC).date()
     with engine.begin() as conn:
-        upsert_papers(conn, [make_record(announced=today) for _ in range(5)])
+        upsert_papers(conn, [make_record(upvotes=3, announced=today) for _ in range(5)])
     subscriptions = SubscriptionService(engine, settings, MemoryMailer())
     for n in range(SUBSCRIBERS):
         subscriptions.add_confirmed(f"reader{n}@example.org")

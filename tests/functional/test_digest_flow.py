@@ -31,7 +31,7 @@ def at(day: date) -> datetime:
 
 
 def add_papers(engine: Engine, day: date, count: int, **overrides: object) -> list[str]:
-    records = [make_record(announced=day, **overrides) for _ in range(count)]
+    records = [make_record(announced=day, **{"upvotes": 3, **overrides}) for _ in range(count)]  # trending needs activity
     with engine.begin() as conn:
         upsert_papers(conn, records)
     return [r.id for r in records]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import feedparser
@@ -26,7 +27,8 @@ FEEDS = [
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 @pytest.mark.parametrize("path", FEEDS)
 def test_feed_parses_without_bozo(client: TestClient, add_papers, path: str, fmt: str) -> None:
-    add_papers(make_record(title="Graphs & <things>", abstract="Control\x0bchar and $x<y$", announced=date(2025, 1, 6)))
+    record = make_record(title="Graphs & <things>", abstract="Control\x0bchar and $x<y$", announced=date(2025, 1, 6))
+    add_papers(replace(record, upvotes=2))  # an upvoted paper, so that it trends
     response = client.get(path.format(fmt=fmt))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(f"application/{fmt}+xml")

@@ -39,6 +39,7 @@ def hostile(add_papers) -> None:
             authors=(AUTHOR,),
             comment='<iframe src="javascript:alert(9)">',
             announced=date(2025, 1, 6),
+            upvotes=1,  # so that it trends too
         )
     )
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from paperwire.errors import NotFound, PermissionDenied
-from paperwire.storage.community_tables import hidden_papers
-from paperwire.storage.tables import papers
+from paperwire.storage import reader
 from paperwire.storage.users import User
 
 
@@ -27,9 +26,7 @@ def account_age(user: User, now: datetime) -> timedelta:
 
 def require_visible_paper(conn: Connection, paper_id: str) -> None:
     """NotFound unless the paper exists and is not hidden (one indexed query)."""
-    hidden = select(hidden_papers.c.paper_id).where(hidden_papers.c.paper_id == papers.c.id)
-    query = select(papers.c.id).where(papers.c.id == paper_id, ~hidden.exists())
-    if conn.execute(query).first() is None:
+    if not reader.is_visible(conn, paper_id):
         raise NotFound(f"no paper {paper_id!r}")
 
 

@@ -145,7 +145,7 @@ class CommentService:
         with read_only(self.engine) as conn:
             rows = repo.thread_rows(conn, paper_id)
             mine = repo.my_comment_votes(conn, viewer.id, paper_id) if viewer else {}
+            visible = repo.comment_counts(conn, [paper_id]).get(paper_id, 0)
         show_hidden = bool(viewer and viewer.is_admin)
         rows = [r for r in rows if show_hidden or not r["hidden_at"]]
-        visible = sum(1 for r in rows if not r["deleted_at"] and not r["hidden_at"])
         return {"tree": build_tree(rows, sort), "count": visible, "sort": sort, "my_votes": mine}

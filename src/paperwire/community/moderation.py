@@ -10,11 +10,11 @@ from sqlalchemy import Engine
 from paperwire.community._common import require_admin, utcnow
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.storage import comments as comments_repo
+from paperwire.storage import reader
 from paperwire.storage import submissions as papers_repo
 from paperwire.storage import users as users_repo
 from paperwire.storage import votes as votes_repo
 from paperwire.storage.db import read_only
-from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 
 
@@ -25,7 +25,7 @@ class ModerationService:
     def set_paper_hidden(self, admin: User, paper_id: str, hidden: bool) -> None:
         require_admin(admin)
         with self.engine.begin() as conn:
-            if get_paper_row(conn, paper_id) is None:
+            if reader.paper_by_id(conn, paper_id) is None:
                 raise NotFound(f"no paper {paper_id!r}")
             if hidden:
                 papers_repo.hide_paper(conn, paper_id, admin.id, utcnow())

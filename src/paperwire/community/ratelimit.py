@@ -10,23 +10,12 @@ import hashlib
 import random
 from datetime import datetime
 
-from sqlalchemy import Connection, delete
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection
 
 from paperwire.errors import RateLimited
-from paperwire.storage.community_tables import rate_limits
+from paperwire.storage import ratelimits
 
 CLEANUP_PROBABILITY = 0.01
-
-
-def _upsert(conn: Connection, key: str, window_start: int) -> int:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(rate_limits).values(key=key, window_start=window_start, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[rate_limits.c.key, rate_limits.c.window_start],
-        set_={"count": rate_limits.c.count + 1},
-    ).returning(rate_limits.c.count)
-    return int(conn.execute(statement).scalar_one())
 
 
 def hit(conn: Connection, key: str, limit: int, window_s: int, now: datetime) -> None:
@@ -36,8 +25,8 @@ def hit(conn: Connection, key: str, limit: int, window_s: int, now: datetime) ->
     moment = int(now.timestamp())
     window_start = moment - moment % window_s
     if random.random() < CLEANUP_PROBABILITY:  # noqa: S311 - housekeeping, not security
-        conn.execute(delete(rate_limits).where(rate_limits.c.window_start < moment - 86400))
-    if _upsert(conn, key[:200], window_start) > limit:
+        ratelimits.forget_before(conn, moment - 86400)
+    if ratelimits.count_hit(conn, key, window_start) > limit:
         retry_after = window_start + window_s - moment
         raise RateLimited("Too many requests; please try again later.", retry_after_s=max(retry_after, 1))
 

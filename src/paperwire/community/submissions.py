@@ -20,7 +20,7 @@ from paperwire.domain.papers import PaperRecord, parse_arxiv_id
 from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from paperwire.storage import submissions as repo
 from paperwire.storage.db import read_only
-from paperwire.storage.papers import get_paper_row, upsert_papers
+from paperwire.storage.papers import first_appeared, upsert_papers
 from paperwire.storage.users import User
 
 Fetcher = Callable[[str], PaperRecord | None]
@@ -66,18 +66,29 @@ class SubmissionService:
             if repo.count_on(conn, user.id, today) >= self.settings.submissions_per_user_per_day:
                 raise PermissionDenied(f"You can submit {self.settings.submissions_per_user_per_day} papers a day.")
 
-    def _ensure_paper(self, arxiv_id: str) -> dict[str, object]:
+    def _ensure_paper(self, arxiv_id: str) -> date | None:
+        """Store the paper if it is new; returns the day it first appeared (see `first_appeared`)."""
         with read_only(self.engine) as conn:
-            row = get_paper_row(conn, arxiv_id)
-        if row is None:
-            record = self.fetch(arxiv_id)
-            if record is None:
-                raise NotFound(f"arXiv has no paper {arxiv_id}.")
-            with self.engine.begin() as conn:
-                upsert_papers(conn, [record])
-                row = get_paper_row(conn, arxiv_id)
-        assert row is not None
-        return row
+            found = first_appeared(conn, arxiv_id)
+        if found is not None:
+            return found[0]
+        record = self.fetch(arxiv_id)
+        if record is None:
+            raise NotFound(f"arXiv has no paper {arxiv_id}.")
+        with self.engine.begin() as conn:
+            upsert_papers(conn, [record])
+            found = first_appeared(conn, arxiv_id)
+        return found[0] if found else None
+
+    def check_age(self, appeared: date | None, today: date) -> None:
+        """The age rule, for every paper: by its first version or announcement, whichever is earlier."""
+        days = self.settings.submission_max_paper_age_days
+        if appeared is None:
+            raise InvalidInput("This paper has no known first-version or announcement date; it cannot be submitted.")
+        if appeared < today - timedelta(days=days):
+            raise InvalidInput(
+                f"Only papers from the last {days} days: this one first appeared on {appeared.isoformat()}."
+            )
 
     def submit(self, user: User, text: str) -> str:
         """Put the paper on today's list; returns its id."""
@@ -87,11 +98,7 @@ class SubmissionService:
             raise InvalidInput("Please give an arXiv id (2401.12345) or an arxiv.org/abs/ URL.") from None
         now = utcnow()
         self._check_user(user, now.date())
-        row = self._ensure_paper(arxiv_id)
-        published = row["published"]
-        oldest = now.date() - timedelta(days=self.settings.submission_max_paper_age_days)
-        if isinstance(published, date) and published < oldest:
-            raise InvalidInput(f"Only papers from the last {self.settings.submission_max_paper_age_days} days.")
+        self.check_age(self._ensure_paper(arxiv_id), now.date())
         with self.engine.begin() as conn:
             if repo.is_hidden(conn, arxiv_id) or not repo.insert_submission(conn, arxiv_id, user.id, now.date(), now):
                 raise Conflict(f"{arxiv_id} has already been submitted.")

@@ -1,88 +1,85 @@
-"""Trending papers per window: candidates from SQL, the score and its explanation from domain.ranking."""
+"""Trending: which papers trend and in which order, for every page, API, feed, digest and job.
+
+Candidates and their activity come from storage; the score, the order and the explanation from
+domain.ranking.rank_trending with the configured weights (PAPERWIRE_TRENDING_*). Only papers with
+counted activity (score > 0) trend.
+
+Windows count back from the newest listed day (so an instance whose last ingest was a while ago still
+shows its last week), and ages are measured at `as_of`: now, or the end of that newest day if it is
+earlier.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine
 
 from paperwire.config import Settings
-from paperwire.domain.ranking import TrendingWeights, explain_trending, window_days
-from paperwire.storage.community_tables import comments, hidden_papers, votes
+from paperwire.domain.ranking import Activity, Ranked, TrendingWeights, rank_trending, window_days
+from paperwire.storage import reader
+from paperwire.storage.comments import comment_counts
 from paperwire.storage.db import read_only
-from paperwire.storage.tables import papers
+from paperwire.storage.reader import PaperRow, PaperStub
+from paperwire.storage.votes import weighted_votes
 
 
 def weights_from(settings: Settings) -> TrendingWeights:
     return TrendingWeights(settings.trending_vote_weight, settings.trending_comment_weight, settings.trending_gravity)
 
 
-def _candidates(conn: Connection, since: date) -> list[dict[str, Any]]:
-    weighted_votes = (
-        select(func.count())
-        .where(votes.c.paper_id == papers.c.id, votes.c.counted.is_(True), votes.c.weighted.is_(True))
-        .scalar_subquery()
-    )
-    visible_comments = (
-        select(func.count())
-        .where(
-            comments.c.paper_id == papers.c.id,
-            comments.c.deleted_at.is_(None),
-            comments.c.hidden_at.is_(None),
-        )
-        .scalar_subquery()
-    )
-    listed = func.coalesce(papers.c.submitted_on, papers.c.announced, papers.c.published)
-    hidden = select(hidden_papers.c.paper_id)
-    query = (
-        select(
-            papers.c.id,
-            papers.c.title,
-            papers.c.authors_text,
-            papers.c.upvotes,
-            papers.c.imported_upvotes,
-            listed.label("listed"),
-            weighted_votes.label("weighted_votes"),
-            visible_comments.label("comments"),
-        )
-        .where(listed >= since, papers.c.id.not_in(hidden))
-        .where(or_(papers.c.upvotes > 0, papers.c.id.in_(select(comments.c.paper_id))))
-    )
-    return [dict(row) for row in conn.execute(query).mappings()]
+def rank_papers(
+    conn: Connection, settings: Settings, rows: Sequence[PaperRow | PaperStub], as_of: datetime
+) -> list[Ranked]:
+    """These papers in trending order, papers without counted activity last (newest first)."""
+    ids = [row.id for row in rows]
+    votes, comments = weighted_votes(conn, ids), comment_counts(conn, ids)
+    activity = [
+        Activity(row.id, row.imported_upvotes + votes.get(row.id, 0), comments.get(row.id, 0), row.listed or date.min)
+        for row in rows
+    ]
+    return rank_trending(activity, as_of, weights_from(settings))
 
 
-def _age_hours(listed: date | str, now: datetime) -> float:
-    day = date.fromisoformat(listed) if isinstance(listed, str) else listed
-    return max((now - datetime.combine(day, time(0), tzinfo=UTC)).total_seconds() / 3600, 0.0)
+def trending_between(conn: Connection, settings: Settings, since: date, until: date, as_of: datetime) -> list[Ranked]:
+    """The papers listed in [since, until] that trend, best first."""
+    ranked = rank_papers(conn, settings, reader.trending_candidates(conn, since, until), as_of)
+    return [r for r in ranked if r.is_active]
 
 
-def trending_papers(
-    conn: Connection,
-    window: str,
-    now: datetime,
-    limit: int = 30,
-    offset: int = 0,
-    weights: TrendingWeights | None = None,
-) -> list[dict[str, Any]]:
-    """Papers listed within the window, best score first: id, title, upvotes, ..., score, breakdown."""
-    weights = weights or TrendingWeights()
-    since = (now - timedelta(days=window_days(window))).date()
-    ranked = []
-    for row in _candidates(conn, since):
-        votes_ = row["imported_upvotes"] + row["weighted_votes"]
-        breakdown = explain_trending(votes_, row["comments"], _age_hours(row["listed"], now), weights)
-        if breakdown["score"] > 0:
-            ranked.append({**row, "score": breakdown["score"], "breakdown": breakdown})
-    ranked.sort(key=lambda r: (-r["score"], r["id"]))
-    return ranked[offset : offset + limit]
+def as_of_for(conn: Connection, now: datetime, until: date | None = None) -> tuple[date | None, datetime]:
+    """(the newest listed day, on or before `until` if given; the moment ages are measured at)."""
+    latest = reader.latest_day(conn, (), until)
+    if latest is None:
+        return None, now
+    end_of_latest = datetime.combine(latest + timedelta(days=1), time(0), tzinfo=UTC)
+    return latest, min(now, end_of_latest)
 
 
-def trending(
-    engine: Engine, settings: Settings, window: str, now: datetime, limit: int = 30, offset: int = 0
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class TrendingWindow:
+    window: str
+    since: date | None
+    until: date | None
+    as_of: datetime
+    ranked: list[Ranked]
+
+
+def trending_window(conn: Connection, settings: Settings, window: str, now: datetime) -> TrendingWindow:
+    """Trending of the last day / week / month (ValueError for another window name)."""
+    days = window_days(window)
+    latest, as_of = as_of_for(conn, now)
+    if latest is None:
+        return TrendingWindow(window, None, None, as_of, [])
+    since = latest - timedelta(days=days - 1)
+    return TrendingWindow(window, since, latest, as_of, trending_between(conn, settings, since, latest, as_of))
+
+
+def trending(engine: Engine, settings: Settings, window: str, now: datetime) -> list[Ranked]:
     with read_only(engine) as conn:
-        return trending_papers(conn, window, now, limit, offset, weights_from(settings))
+        return trending_window(conn, settings, window, now).ranked
 
 
-__all__ = ["trending", "trending_papers", "weights_from"]
+__all__ = ["rank_papers", "trending", "trending_between", "trending_window", "weights_from"]

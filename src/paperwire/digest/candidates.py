@@ -1,7 +1,9 @@
 """The candidate pool of one edition: recent papers, indexed once so that composing 10k e-mails is cheap.
 
-Saved searches go through the hybrid SearchService when it has an index; each distinct query is matched
-once per edition (a cache on the pool), never once per subscriber.
+The pool is ordered as the site orders a daily list (community.trending), and carries, for each window
+an edition can look back over, the papers that trend there as the site's Trending page ranks them.
+Saved searches go through the hybrid SearchService; each distinct query is matched once per edition
+(a cache on the pool), never once per subscriber.
 """
 
 from __future__ import annotations
@@ -9,16 +11,20 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection
 
+from paperwire.community.trending import rank_papers, trending_between
+from paperwire.config import Settings
 from paperwire.domain.papers import author_key
+from paperwire.domain.ranking import Ranked
 from paperwire.errors import PaperwireError
-from paperwire.storage.db import read_only
-from paperwire.storage.tables import papers
+from paperwire.storage import reader
+from paperwire.storage.reader import PaperRow
 
 log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
@@ -33,7 +39,19 @@ class Candidate:
     authors: tuple[str, ...]
     categories: tuple[str, ...]
     upvotes: int
-    day: date
+    day: date  # the day it joined a daily list
+
+
+def _candidate(row: PaperRow) -> Candidate:
+    return Candidate(
+        id=row.id,
+        title=row.title,
+        abstract=row.abstract,
+        authors=row.authors,
+        categories=row.categories,
+        upvotes=row.upvotes,
+        day=row.listed or date.min,
+    )
 
 
 class Matcher(Protocol):
@@ -41,9 +59,15 @@ class Matcher(Protocol):
         """Ids of pool papers matching `query`, best first."""
 
 
+def trending_why(rank: int, ranked: Ranked) -> str:
+    votes, comments = int(ranked.why["votes"]), int(ranked.why["comments"])
+    return f"#{rank} trending: {votes} vote{'s' * (votes != 1)}, {comments} comment{'s' * (comments != 1)}"
+
+
 @dataclass
 class Pool:
-    papers: dict[str, Candidate]  # in trending order: most upvotes first, then newest
+    papers: dict[str, Candidate]  # in the daily list's trending order
+    trending: dict[date, list[tuple[str, str]]] = field(default_factory=dict)  # window start -> (id, why)
     by_category: dict[str, list[str]] = field(default_factory=dict)
     by_author: dict[str, list[str]] = field(default_factory=dict)
     matcher: Matcher | None = None
@@ -111,40 +135,25 @@ class SearchMatcher:
         return [pid for pid in ids if pid in pool.papers and pool.papers[pid].day >= since]
 
 
-_DAY = func.coalesce(papers.c.announced, papers.c.submitted_on, papers.c.published)
-
-
-def load_pool(engine: Engine, since: date, until: date, matcher: Matcher | None = None) -> Pool:
-    """Papers whose listing day falls in [since, until], most upvoted first."""
-    columns = (
-        papers.c.id,
-        papers.c.title,
-        papers.c.abstract,
-        papers.c.authors_text,
-        papers.c.categories_text,
-        papers.c.upvotes,
-        _DAY.label("day"),
-    )
-    # _DAY is a SQL column expression, not a constant: SIM300's "Yoda condition" does not apply.
-    query = (
-        select(*columns)
-        .where(since <= _DAY, until >= _DAY)
-        .order_by(
-            papers.c.upvotes.desc(),
-            _DAY.desc(),
-            papers.c.id,
-        )
-    )
-    found: dict[str, Candidate] = {}
-    with read_only(engine) as conn:
-        for row in conn.execute(query):
-            found[row.id] = Candidate(
-                id=row.id,
-                title=row.title,
-                abstract=row.abstract,
-                upvotes=int(row.upvotes or 0),
-                day=row.day,
-                authors=tuple(a for a in (row.authors_text or "").split("; ") if a),
-                categories=tuple((row.categories_text or "").split()),
-            )
-    return Pool(found, matcher=matcher)
+def load_pool(
+    conn: Connection,
+    settings: Settings,
+    since: date,
+    until: date,
+    windows: Iterable[date],
+    as_of: datetime,
+    matcher: Matcher | None = None,
+) -> Pool:
+    """Papers that joined a daily list in [since, until], and the trending papers of each window start."""
+    rows = {row.id: row for row in reader.listed_between(conn, since, until)}
+    ordered = {
+        r.paper_id: _candidate(rows[r.paper_id]) for r in rank_papers(conn, settings, list(rows.values()), as_of)
+    }
+    trending = {
+        start: [
+            (r.paper_id, trending_why(n, r))
+            for n, r in enumerate(trending_between(conn, settings, start, until, as_of), 1)
+        ]
+        for start in windows
+    }
+    return Pool(ordered, trending, matcher=matcher)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import binascii
 import random
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email import message_from_bytes
@@ -24,6 +24,7 @@ from paperwire.digest.candidates import PER_SEARCH, Candidate, Pool
 from paperwire.digest.preferences import Sections
 from paperwire.domain.papers import author_key
 from paperwire.mail.render import render_parts
+from paperwire.storage.reader import PaperRow
 from paperwire.storage.subscribers import Subscriber
 
 # Display order; a paper claimed by an earlier *priority* section is not repeated in a later one.
@@ -49,8 +50,11 @@ class Item:
         return {"section": self.section, "id": self.id, "why": self.why}
 
 
+WEEKLY_DAYS = 7
+
+
 def window_start(settings: Settings, subscriber: Subscriber, day: date) -> date:
-    days = 7 if subscriber.frequency == "weekly" else settings.digest_window_days
+    days = WEEKLY_DAYS if subscriber.frequency == "weekly" else settings.digest_window_days
     return day - timedelta(days=days - 1)
 
 
@@ -58,9 +62,8 @@ def _section_ids(
     name: str, sections: Sections, pool: Pool, since: date, recommended: Sequence[tuple[str, str]]
 ) -> Iterable[tuple[str, str]]:
     """(paper id, why) pairs of one section, best first."""
-    if name == "trending":
-        ranked = [p for p in pool.papers.values() if p.day >= since][: sections.trending]
-        yield from ((p.id, f"#{n} trending, {p.upvotes} upvotes") for n, p in enumerate(ranked, 1))
+    if name == "trending":  # the site's Trending of the window, as ranked there
+        yield from pool.trending.get(since, [])[: sections.trending]
     elif name == "searches":
         for query in sections.searches:
             yield from ((pid, f"matches your search '{query}'") for pid in pool.search(query, since)[:PER_SEARCH])
@@ -109,14 +112,13 @@ def _authors(names: Sequence[str]) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -> dict[str, Any]:
-    get: Callable[[str], Any] = paper.get if isinstance(paper, Mapping) else lambda key: getattr(paper, key)
+def _paper(settings: Settings, paper: Candidate | PaperRow, why: str) -> dict[str, Any]:
     return {
-        "url": links.paper_url(settings, str(get("id"))),
-        "title": " ".join(str(get("title")).split()),
-        "authors": _authors(list(get("authors"))),
-        "snippet": snippet(str(get("abstract"))),
-        "upvotes": int(get("upvotes") or 0),
+        "url": links.paper_url(settings, paper.id),
+        "title": " ".join(paper.title.split()),
+        "authors": _authors(paper.authors),
+        "snippet": snippet(paper.abstract),
+        "upvotes": paper.upvotes,
         "why": why,
     }
 
@@ -124,7 +126,7 @@ def _paper(settings: Settings, paper: Candidate | Mapping[str, Any], why: str) -
 def render_sections(
     settings: Settings,
     items: Sequence[Mapping[str, str]],
-    papers: Mapping[str, Candidate | Mapping[str, Any]],
+    papers: Mapping[str, Candidate] | Mapping[str, PaperRow],
     cache: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Template context of each section; `cache` (paper id -> rendered paper) spares re-rendering a paper

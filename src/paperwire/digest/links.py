@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from paperwire.config import Settings
 from paperwire.digest.tokens import confirm_token, manage_token
+from paperwire.domain.papers import paper_path
 from paperwire.storage.subscribers import Subscriber
 
 
@@ -26,7 +27,7 @@ def unsubscribe_url(settings: Settings, subscriber: Subscriber) -> str:
 
 
 def paper_url(settings: Settings, paper_id: str) -> str:
-    return f"{_base(settings)}/papers/{quote(paper_id, safe='/.')}"
+    return _base(settings) + paper_path(paper_id)
 
 
 def site_host(settings: Settings) -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from paperwire.domain.papers import is_category
 from paperwire.errors import InvalidInput
 
 FREQUENCIES = ("daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_ITEMS = 20  # per list: categories, saved searches, followed authors
 MAX_QUERY_CHARS = 200
-_CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def parse_form(form: dict[str, str], trending_default: int = 10) -> Preferences:
     except ValueError:
         raise InvalidInput("trending must be a number") from None
     categories = [c for c in form.get("categories", "").replace(",", " ").split() if c]
-    bad = [c for c in categories if not _CATEGORY.match(c)]
+    bad = [c for c in categories if not is_category(c)]
     if bad:
         raise InvalidInput(f"not an arXiv category: {bad[0][:40]!r}")
     searches, authors = _lines(form.get("searches", "")), _lines(form.get("authors", ""))

@@ -13,14 +13,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from paperwire.community.trending import as_of_for
 from paperwire.config import Settings
 from paperwire.digest import links, recommend
 from paperwire.digest.candidates import Matcher, Pool, load_pool
-from paperwire.digest.compose import Item, choose_items
+from paperwire.digest.compose import WEEKLY_DAYS, Item, choose_items
 from paperwire.digest.preferences import WEEKDAYS
 from paperwire.digest.tokens import message_id
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import subscribers as repo
+from paperwire.storage.db import read_only
 from paperwire.storage.digest_ledger import Edition
 from paperwire.storage.subscribers import Subscriber
 
@@ -45,8 +47,14 @@ def is_daily_day(settings: Settings, day: date) -> bool:
     return WEEKDAYS[day.weekday()] in {d.lower()[:3] for d in settings.digest_weekdays}
 
 
-def build_pool(engine: Engine, settings: Settings, day: date, matcher: Matcher | None) -> Pool:
-    return load_pool(engine, day - timedelta(days=max(7, settings.digest_window_days) - 1), day, matcher)
+def build_pool(engine: Engine, settings: Settings, day: date, now: datetime, matcher: Matcher | None) -> Pool:
+    """The edition's pool: papers of the longest window any subscriber looks back over, ranked as the site
+    ranks them at `now` (or at the end of the newest listed day up to `day`, if earlier)."""
+    longest = max(WEEKLY_DAYS, settings.digest_window_days)
+    windows = {day - timedelta(days=WEEKLY_DAYS - 1), day - timedelta(days=settings.digest_window_days - 1)}
+    with read_only(engine) as conn:
+        _, as_of = as_of_for(conn, now, until=day)
+        return load_pool(conn, settings, day - timedelta(days=longest - 1), day, windows, as_of, matcher)
 
 
 def _row(
@@ -77,7 +85,7 @@ def prepare_edition(
     report = PrepareReport(edition.id, day)
     if edition.status != "composing":
         return report
-    pool = build_pool(engine, settings, day, matcher)
+    pool = build_pool(engine, settings, day, now, matcher)
     report.pool_size = len(pool.papers)
     condition = repo.due_filter(day.weekday(), is_daily_day(settings, day))
     while _compose_page(engine, settings, edition, pool, condition, now, report):

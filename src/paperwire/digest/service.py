@@ -79,7 +79,7 @@ class DigestService:
     def dry_run(self, day: date | None = None, only: str | None = None) -> dict[str, Any]:
         """What `send` would do for the day, composing in memory and writing nothing."""
         day = day or self.today()
-        pool = build_pool(self.engine, self.settings, day, self.matcher)
+        pool = build_pool(self.engine, self.settings, day, self.clock(), self.matcher)
         condition = repo.due_filter(day.weekday(), is_daily_day(self.settings, day))
         only_email = repo.normalize_email(only) if only else None
         would_send = would_skip = after = 0
@@ -127,7 +127,7 @@ class DigestService:
         """The edition `email` gets for `day` (default today), composed as `send` composes it; writes nothing."""
         day = day or self.today()
         subscriber = self._subscriber(email)
-        pool = build_pool(self.engine, self.settings, day, self.matcher)
+        pool = build_pool(self.engine, self.settings, day, self.clock(), self.matcher)
         with self.engine.begin() as conn:
             [(_, items)] = choose_for_page(conn, self.settings, [subscriber], pool, day)
         sections = render_sections(self.settings, [i.as_json() for i in items], pool.papers)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
 
 # New-style ids (0704.0001 .. 2612.99999), old-style (hep-th/9901001, math.AG/0301001), optional vN.
 _NEW_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?")
@@ -61,6 +62,11 @@ def is_arxiv_id(text: str) -> bool:
 def is_category(text: str) -> bool:
     """True for an arXiv category id; false for MSC/ACM codes such as '68T05' or 'I.2.7'."""
     return len(text) <= 32 and _CATEGORY.fullmatch(text) is not None
+
+
+def paper_path(paper_id: str) -> str:
+    """The site path of a paper's page: '/papers/2401.12345', '/papers/hep-th/9901001'."""
+    return "/papers/" + quote(paper_id, safe="/:.")
 
 
 def find_code_links(*texts: str | None) -> tuple[str, ...]:

@@ -5,14 +5,20 @@ Trending (gravity decay, as on Hacker News):
     score = (w_v * votes + w_c * comments) / (age_hours + 2) ** gravity
 
 `votes` counts the upvotes that carry weight (imported upvotes plus votes from accounts old enough and not
-banned), `comments` the visible comments, and `age_hours` the time since the paper joined a daily list.
-The +2 keeps a brand-new paper from dividing by ~0. Weights and gravity are settings.
+banned), `comments` the visible comments, and `age_hours` the time since the paper joined a daily list
+(midnight UTC of the day it was submitted, else announced). The +2 keeps a brand-new paper from dividing
+by ~0. Weights and gravity are settings (PAPERWIRE_TRENDING_*).
+
+`rank_trending` is the one place that orders papers by this score: the trending pages, the JSON API,
+the feeds, the daily list's "trending" sort and the digest's trending section all call it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 WINDOWS_DAYS = {"day": 1, "week": 7, "month": 30}
@@ -59,6 +65,43 @@ def explain_trending(votes: float, comments: float, age_hours: float, weights: T
         "score": (vote_points + comment_points) / decay,
         "formula": "(w_v*votes + w_c*comments) / (age_hours + 2)^gravity",
     }
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What the formula needs of one paper."""
+
+    paper_id: str
+    votes: float  # upvotes that carry weight
+    comments: int  # visible comments
+    listed: date  # the day it joined a daily list
+
+
+@dataclass(frozen=True)
+class Ranked:
+    paper_id: str
+    score: float
+    why: dict[str, Any]  # explain_trending's breakdown
+
+    @property
+    def is_active(self) -> bool:
+        """Counted activity: a weighted vote or a visible comment that the weights turn into points."""
+        return self.score > 0
+
+
+def age_hours(listed: date, as_of: datetime) -> float:
+    return max((as_of - datetime.combine(listed, time(0), tzinfo=UTC)).total_seconds() / 3600, 0.0)
+
+
+def rank_trending(papers: Iterable[Activity], as_of: datetime, weights: TrendingWeights) -> list[Ranked]:
+    """Best score first; equal scores (papers without activity) newest first, then by id descending."""
+    scored = [(p, explain_trending(p.votes, p.comments, age_hours(p.listed, as_of), weights)) for p in papers]
+    scored.sort(key=lambda item: (-item[1]["score"], -item[0].listed.toordinal(), _descending(item[0].paper_id)))
+    return [Ranked(p.paper_id, why["score"], why) for p, why in scored]
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in text)
 
 
 def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:

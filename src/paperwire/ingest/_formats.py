@@ -11,11 +11,10 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from paperwire.domain.papers import ArxivId, PaperRecord, VersionRecord, is_arxiv_id, parse_arxiv_id
+from paperwire.domain.papers import ArxivId, PaperRecord, VersionRecord, is_arxiv_id, is_category, parse_arxiv_id
 from paperwire.ingest._records import (
     categories_from_text,
     first_and_last_dates,
-    is_category,
     latest_version,
     parse_date,
     split_authors,

@@ -10,7 +10,6 @@ from paperwire.domain.papers import ArxivId, VersionRecord, parse_arxiv_id
 
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _AUTHOR_SEPARATORS = re.compile(r"\s*[,;]\s*|\s+and\s+|\s*&\s*")
-_CATEGORY = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z\-]+)?")  # cs.LG, hep-th, q-bio.NC; not ACM/MSC codes
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -79,10 +78,6 @@ def first_and_last_dates(versions: tuple[VersionRecord, ...]) -> tuple[date | No
 def categories_from_text(text: str | None) -> tuple[str, ...]:
     """'cs.LG stat.ML' -> ('cs.LG', 'stat.ML'), duplicates dropped, order kept."""
     return tuple(dict.fromkeys((text or "").split()))
-
-
-def is_category(term: str) -> bool:
-    return _CATEGORY.fullmatch(term) is not None
 
 
 def text_or_none(value: object) -> str | None:

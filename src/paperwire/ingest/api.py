@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from paperwire.domain.papers import PaperRecord
-from paperwire.ingest._records import canonical_id, is_category, parse_date
+from paperwire.domain.papers import PaperRecord, is_category
+from paperwire.ingest._records import canonical_id, parse_date
 from paperwire.ingest._xml import NS, MalformedResponse, all_text, child_text, parse_xml
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.interfaces import Parsed, RecordError

@@ -7,8 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
-from paperwire.domain.papers import PaperRecord
-from paperwire.ingest._records import canonical_id, is_category, parse_date, split_authors
+from paperwire.domain.papers import PaperRecord, is_category
+from paperwire.ingest._records import canonical_id, parse_date, split_authors
 from paperwire.ingest._xml import NS, MalformedResponse, child_text, parse_xml
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.interfaces import Parsed, RecordError

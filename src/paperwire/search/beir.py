@@ -4,50 +4,21 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
-from paperwire.domain.papers import content_hash
 from paperwire.search.evaluate import BeirDoc, evaluate_run, load_beir
 from paperwire.search.interfaces import Embedder
 from paperwire.search.ranking import MODES
 from paperwire.search.service import Progress, SearchService
+from paperwire.storage import documents
 from paperwire.storage.db import make_engine
-from paperwire.storage.tables import METADATA, papers
-
-
-def paper_rows(docs: Sequence[BeirDoc]) -> list[dict[str, Any]]:
-    now = datetime.now(UTC)
-    return [
-        {
-            "id": doc.id,
-            "version": 1,
-            "title": doc.title,
-            "abstract": doc.text,
-            "code_links": [],
-            "authors_text": "",
-            "categories_text": "",
-            "source": "beir",
-            "upvotes": 0,
-            "imported_upvotes": 0,
-            "content_hash": content_hash((doc.title, doc.text)),
-            "ingested_at": now,
-            "updated_at": now,
-            "seq": seq,
-        }
-        for seq, doc in enumerate(docs, start=1)
-    ]
 
 
 def load_corpus(engine: Engine, docs: Sequence[BeirDoc]) -> None:
-    METADATA.create_all(engine)
-    rows = paper_rows(docs)
-    with engine.begin() as conn:
-        for start in range(0, len(rows), 1000):
-            conn.execute(insert(papers), rows[start : start + 1000])
+    documents.load_scratch_corpus(engine, [(doc.id, doc.title, doc.text) for doc in docs])
 
 
 def run_beir(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from scipy import sparse
@@ -13,20 +11,11 @@ from paperwire.search.bm25 import LexicalIndex, bm25_weights, build_tf, field_co
 from paperwire.search.fields import FIELDS
 from paperwire.search.index import NO_DATE, KeywordIndex, SearchIndex
 from paperwire.search.text import fold, phrase_key, words
+from paperwire.storage.documents import IndexDocument
 
 
-@dataclass(frozen=True, kw_only=True)
-class IndexDocument:
-    id: str
-    title: str
-    abstract: str
-    authors_text: str = ""  # "A; B; C"
-    categories_text: str = ""  # "cs.LG cs.AI"
-    date: date | None = None
-    content_hash: str = ""
-
-    def field_texts(self) -> list[str]:
-        return [getattr(self, spec.column) for spec in FIELDS]
+def field_texts(doc: IndexDocument) -> list[str]:
+    return [getattr(doc, spec.column) for spec in FIELDS]
 
 
 def category_tokens(categories_text: str) -> list[str]:
@@ -84,7 +73,7 @@ def update_index(
     rows = np.array([r for r, pid in enumerate(old.ids) if pid not in changed] if old else [], dtype=np.int64)
     vocab = dict(old.lexical.vocab) if old else {}
     labels = dict(zip(old.lexical.vocab, old.labels, strict=True)) if old else {}
-    tf = _stack(old.tf if old else None, rows, build_tf((field_counts(d.field_texts(), labels) for d in docs), vocab))
+    tf = _stack(old.tf if old else None, rows, build_tf((field_counts(field_texts(d), labels) for d in docs), vocab))
     author_vocab = dict(old.authors.vocab) if old else {}
     authors = _stack(
         old.authors.postings if old else None, rows, _keyword_rows([words(d.authors_text) for d in docs], author_vocab)

@@ -25,6 +25,9 @@ from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
 from paperwire.search.query import parse_query
 from paperwire.search.ranking import Ranker
+from paperwire.storage import documents, reader
+from paperwire.storage.db import read_only
+from paperwire.storage.reader import PaperRow
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +120,8 @@ class SearchService:
         order = self._sorted(index, rows, sort)
         page = order[offset : offset + limit]
         ids = [index.ids[rows[i]] for i in page]
-        papers = store.fetch_papers(self._engine, ids)
-        hits = [_hit(pid, float(scores[i]), papers.get(pid, {})) for pid, i in zip(ids, page, strict=True)]
+        papers = self._papers(ids)
+        hits = [_hit(pid, float(scores[i]), papers.get(pid)) for pid, i in zip(ids, page, strict=True)]
         return SearchPage(query, mode, sort, int(rows.size), offset, limit, hits)
 
     def _sorted(self, index: SearchIndex, rows: np.ndarray, sort: str) -> np.ndarray:
@@ -127,8 +130,9 @@ class SearchService:
             return np.arange(rows.size)
         if sort == "date":
             return np.argsort(-np.asarray(index.dates)[rows], kind="stable")
-        upvotes = store.fetch_papers(self._engine, [index.ids[r] for r in rows[:MAX_OFFSET]])
-        keys = np.array([upvotes.get(index.ids[r], {}).get("upvotes") or 0 for r in rows[:MAX_OFFSET]])
+        with read_only(self._engine) as conn:
+            upvotes = reader.upvotes_of(conn, [index.ids[r] for r in rows[:MAX_OFFSET]])
+        keys = np.array([upvotes.get(index.ids[r], 0) for r in rows[:MAX_OFFSET]])
         return np.argsort(-keys, kind="stable")
 
     @property
@@ -153,16 +157,20 @@ class SearchService:
             scores, allowed = index.lexical.score(" ".join(terms)), np.ones(index.size, dtype=bool)
         allowed[row] = False
         rows = best_rows(scores.astype(np.float32), limit, allowed)
-        papers = store.fetch_papers(self._engine, [index.ids[r] for r in rows])
+        papers = self._papers([index.ids[r] for r in rows])
         return [
             SimilarPaper(
                 index.ids[r],
-                str(papers.get(index.ids[r], {}).get("title", "")),
+                _title(papers.get(index.ids[r])),
                 round(float(scores[r]), 4),
                 index.key_terms(row, int(r)),
             )
             for r in rows
         ]
+
+    def _papers(self, ids: list[str]) -> dict[str, PaperRow]:
+        with read_only(self._engine) as conn:
+            return reader.papers_by_id(conn, ids)
 
     def _row_of(self, paper_id: str) -> int:
         index = self.index()
@@ -179,7 +187,7 @@ class SearchService:
         """Compute missing or stale vectors in committed batches (resumable). 0 without an embedder."""
         if self._embedder is None:
             return 0
-        total = store.count_missing_embeddings(self._engine, self._embedder.name)
+        total = documents.count_missing_embeddings(self._engine, self._embedder.name)
         step = None if progress is None else (lambda n: progress("embed", n, total))
         return store.embed_missing(self._engine, self._embedder, progress=step)
 
@@ -197,15 +205,15 @@ class SearchService:
         model = self._embedder.name if self._embedder else ""
         if old is not None and old.embedder != model:
             old = None
-        seq = store.max_seq(self._engine)
+        seq = documents.max_seq(self._engine)
         after = old.seq if old is not None else 0
-        total = store.count_documents(self._engine, after_seq=after)
+        total = documents.count_documents(self._engine, after_seq=after)
         docs = []
-        for batch in store.iter_documents(self._engine, after_seq=after):
+        for batch in documents.iter_documents(self._engine, after_seq=after):
             docs += batch
             if progress is not None:
                 progress("index", len(batch), total)
-        vectors = store.load_vectors(self._engine, model, [d.id for d in docs]) if model else {}
+        vectors = documents.load_vectors(self._engine, model, [d.id for d in docs]) if model else {}
         dim = self._embedder.dim if self._embedder else 0
         index = update_index(old, docs, vectors=vectors, embedder=model, dim=dim, seq=max(seq, after))
         if model and embedded:
@@ -220,7 +228,7 @@ class SearchService:
     def _fill_vectors(self, index: SearchIndex, model: str) -> SearchIndex:
         """Rows carried over without a vector get one if it has been computed since."""
         missing = [index.ids[r] for r in np.flatnonzero(~np.asarray(index.has_vector))]
-        found = store.load_vectors(self._engine, model, missing)
+        found = documents.load_vectors(self._engine, model, missing)
         if found:
             index.vectors, index.has_vector = np.array(index.vectors), np.array(index.has_vector)
             for paper_id, vector in found.items():
@@ -243,14 +251,20 @@ def _check_page(sort: str, offset: int, limit: int) -> None:
         raise InvalidInput(f"offset must be between 0 and {MAX_OFFSET}")
 
 
-def _hit(paper_id: str, score: float, paper: dict[str, Any]) -> SearchHit:
-    day = paper.get("announced") or paper.get("published")
+def _title(paper: PaperRow | None) -> str:
+    return paper.title if paper else ""
+
+
+def _hit(paper_id: str, score: float, paper: PaperRow | None) -> SearchHit:
+    if paper is None:
+        return SearchHit(id=paper_id, title="", score=round(score, 4))
+    day = paper.announced or paper.published
     return SearchHit(
         id=paper_id,
-        title=str(paper.get("title", "")),
+        title=paper.title,
         score=round(score, 4),
-        authors=str(paper.get("authors_text") or ""),
-        primary_category=paper.get("primary_category"),
+        authors="; ".join(paper.authors),
+        primary_category=paper.primary_category,
         date=day.isoformat() if day else None,
-        upvotes=int(paper.get("upvotes") or 0),
+        upvotes=paper.upvotes,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from paperwire.storage.community_tables import comment_votes, comments, reports, users
 from paperwire.storage.db import next_seq
-from paperwire.storage.papers import insert_ignore
+from paperwire.storage.papers import chunked, insert_ignore
 from paperwire.storage.tables import papers
 
 VISIBLE = (comments.c.deleted_at.is_(None), comments.c.hidden_at.is_(None))
@@ -52,9 +53,14 @@ def comments_by_user(conn: Connection, user_id: int, limit: int = 50) -> list[di
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
-def visible_count(conn: Connection, paper_id: str) -> int:
-    query = select(func.count()).select_from(comments).where(comments.c.paper_id == paper_id, *VISIBLE)
-    return int(conn.execute(query).scalar_one())
+def comment_counts(conn: Connection, paper_ids: Sequence[str]) -> dict[str, int]:
+    """Visible comments per paper (not deleted, not hidden by a moderator): the one count that cards,
+    paper pages, the API, feeds, trending and digests show. Papers without any are left out."""
+    found: dict[str, int] = {}
+    for part in chunked(list(paper_ids)):
+        query = select(comments.c.paper_id, func.count()).where(comments.c.paper_id.in_(part), *VISIBLE)
+        found.update({paper_id: int(n) for paper_id, n in conn.execute(query.group_by(comments.c.paper_id))})
+    return found
 
 
 def set_comment_vote(conn: Connection, user_id: int, comment_id: int, value: int) -> None:

@@ -73,6 +73,11 @@ def edition_ids_between(conn: Connection, since: date, before: date) -> list[int
     return [int(r[0]) for r in conn.execute(query)]
 
 
+def edition_day(conn: Connection, edition_id: int) -> date:
+    day: date = conn.execute(select(digest_editions.c.day).where(digest_editions.c.id == edition_id)).scalar_one()
+    return day
+
+
 def set_edition(conn: Connection, edition_id: int, **values: Any) -> None:
     conn.execute(update(digest_editions).where(digest_editions.c.id == edition_id).values(**values))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from paperwire.domain.papers import PaperRecord, VersionRecord, author_key, content_hash, find_code_links
@@ -266,6 +266,19 @@ def _version_rows(record: PaperRecord, row: dict[str, Any]) -> list[dict[str, An
 def get_paper_row(conn: Connection, paper_id: str) -> dict[str, Any] | None:
     row = conn.execute(select(papers).where(papers.c.id == paper_id)).mappings().first()
     return dict(row) if row else None
+
+
+def first_appeared(conn: Connection, paper_id: str) -> tuple[date | None] | None:
+    """(the earliest of the paper's first-version, publication and announcement dates,) or None when the
+    paper is not stored; the date itself is None when no date is known."""
+    row = conn.execute(select(papers.c.published, papers.c.announced).where(papers.c.id == paper_id)).first()
+    if row is None:
+        return None
+    first_version = conn.execute(
+        select(func.min(paper_versions.c.submitted)).where(paper_versions.c.paper_id == paper_id)
+    ).scalar()
+    known = [d for d in (row.published, row.announced, first_version) if isinstance(d, date)]
+    return (min(known) if known else None,)
 
 
 def get_versions(conn: Connection, paper_id: str) -> list[tuple[int, date | None]]:

@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from paperwire.storage.community_tables import votes
 from paperwire.storage.db import next_seq
-from paperwire.storage.papers import insert_ignore
+from paperwire.storage.papers import chunked, insert_ignore
 from paperwire.storage.tables import papers
 
 
@@ -77,3 +77,17 @@ def voted_papers(conn: Connection, user_id: int, limit: int = 50) -> list[dict[s
         .limit(limit)
     )
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def weighted_votes(conn: Connection, paper_ids: Iterable[str]) -> dict[str, int]:
+    """Votes that carry trending weight (counted: the voter is not banned; weighted: the account was old
+    enough when it voted), per paper; papers without any are left out."""
+    found: dict[str, int] = {}
+    for part in chunked(list(paper_ids)):
+        query = (
+            select(votes.c.paper_id, func.count())
+            .where(votes.c.paper_id.in_(part), votes.c.counted.is_(True), votes.c.weighted.is_(True))
+            .group_by(votes.c.paper_id)
+        )
+        found.update({paper_id: int(n) for paper_id, n in conn.execute(query)})
+    return found

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from paperwire import __version__
 from paperwire.services import PageCaches
 from paperwire.storage.db import read_only
-from paperwire.storage.feeds import DataVersion, data_version
+from paperwire.storage.versions import DataVersion, data_version
 from paperwire.web.deps import services_of, templates_of
 
 Build = Callable[[Connection], Any]

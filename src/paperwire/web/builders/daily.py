@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from paperwire.community.trending import as_of_for, rank_papers
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput
-from paperwire.storage import feeds
-from paperwire.web.builders._papers import order_by_date, order_by_votes, paper_dicts
+from paperwire.storage import reader
+from paperwire.storage.reader import PaperStub
+from paperwire.web.builders._papers import order_by_date, paper_dicts
 from paperwire.web.builders.periods import Period, parse_period, period_of
 
 SORTS = ("trending", "publishedAt")
@@ -40,22 +43,28 @@ def _resolve(conn: Connection, settings: Settings, query: DailyQuery) -> Period 
     period = parse_period(query.day, query.week, query.month)
     if period is not None:
         return period
-    latest = feeds.latest_day(conn, settings.feed_categories)
+    latest = reader.latest_day(conn, settings.feed_categories)
     return period_of("day", latest) if latest else None
 
 
 def _neighbours(conn: Connection, settings: Settings, period: Period) -> dict[str, dict[str, str] | None]:
     tracked = settings.feed_categories
-    before = feeds.neighbour_day(conn, period.start, tracked, before=True)
-    after = feeds.neighbour_day(conn, period.end, tracked, before=False)
+    before = reader.neighbour_day(conn, period.start, tracked, before=True)
+    after = reader.neighbour_day(conn, period.end, tracked, before=False)
     return {
         "previous": period.containing(before).query() if before else None,
         "next": period.containing(after).query() if after else None,
     }
 
 
-def _page(rows: list[dict[str, Any]], query: DailyQuery) -> list[dict[str, Any]]:
-    ordered = order_by_votes(rows) if query.sort == "trending" else order_by_date(rows)
+def _page(conn: Connection, settings: Settings, rows: list[PaperStub], query: DailyQuery, now: datetime) -> list[str]:
+    """Ids of the requested page: by the trending formula (papers without activity after, newest first),
+    or by date."""
+    if query.sort == "trending":
+        _, as_of = as_of_for(conn, now)
+        ordered = [r.paper_id for r in rank_papers(conn, settings, rows, as_of)]
+    else:
+        ordered = [r.id for r in order_by_date(rows)]
     start = (query.page - 1) * query.limit
     return ordered[start : start + query.limit]
 
@@ -73,7 +82,7 @@ def _period_dict(period: Period) -> dict[str, str]:
     }
 
 
-def build_daily(conn: Connection, settings: Settings, query: DailyQuery) -> dict[str, Any]:
+def build_daily(conn: Connection, settings: Settings, query: DailyQuery, now: datetime) -> dict[str, Any]:
     query.check()
     period = _resolve(conn, settings, query)
     if period is None:
@@ -89,11 +98,11 @@ def build_daily(conn: Connection, settings: Settings, query: DailyQuery) -> dict
             "pages": 1,
             "sort": query.sort,
         }
-    rows = feeds.period_rank_rows(conn, period.start, period.end, settings.feed_categories)
-    chips = feeds.category_counts(rows)
+    rows = reader.period_papers(conn, period.start, period.end, settings.feed_categories)
+    chips = reader.category_counts(rows)
     if query.category:
-        rows = [r for r in rows if query.category in (r["categories_text"] or "").split()]
-    page_rows = feeds.ordered_rows(conn, [r["id"] for r in _page(rows, query)])
+        rows = [r for r in rows if query.category in r.categories]
+    page_rows = reader.papers_in_order(conn, _page(conn, settings, rows, query, now))
     return {
         "period": _period_dict(period),
         "papers": paper_dicts(conn, settings, page_rows),

@@ -46,6 +46,8 @@ def hf_item(paper: dict[str, Any]) -> dict[str, Any]:
         item["submittedBy"] = {"name": paper.get("submitted_by") or "paperwire"}
     if "score" in paper:
         item["score"] = paper["score"]
+    if "trending" in paper:
+        item["trending"] = paper["trending"]
     return item
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
+from paperwire.community.trending import trending_window, weights_from
 from paperwire.config import Settings
+from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.errors import InvalidInput, NotFound
-from paperwire.storage import feeds
-from paperwire.web.builders._papers import order_by_votes, paper_dict, paper_dicts
+from paperwire.storage import reader
+from paperwire.storage.reader import PaperRow
+from paperwire.web.builders._papers import iso, paper_dict, paper_dicts
 
-WINDOWS = {"day": 1, "week": 7, "month": 30}
 PAGE_SIZE = 50
 MAX_LIMIT = 100
 
@@ -24,31 +26,38 @@ def check_page(page: int, limit: int = PAGE_SIZE) -> None:
         raise InvalidInput(f"limit: expected 1..{MAX_LIMIT}, got {limit}")
 
 
-def _papers(conn: Connection, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _papers(conn: Connection, settings: Settings, rows: list[PaperRow]) -> list[dict[str, Any]]:
     return paper_dicts(conn, settings, rows)
 
 
-def build_trending(conn: Connection, settings: Settings, window: str, limit: int = PAGE_SIZE) -> dict[str, Any]:
-    """Most upvoted papers of the last day/week/month, counted back from the newest listed day."""
+def build_trending(
+    conn: Connection, settings: Settings, window: str, now: datetime, limit: int = PAGE_SIZE
+) -> dict[str, Any]:
+    """Trending papers of the last day/week/month by the trending formula (community.trending), each
+    with its score and the terms that make it up."""
     if window not in WINDOWS:
         raise InvalidInput(f"window: expected one of {', '.join(WINDOWS)}, got {window[:40]!r}")
     check_page(1, limit)
-    latest = feeds.latest_day(conn, ())
-    if latest is None:
-        return {"window": window, "since": None, "until": None, "papers": []}
-    since = latest - timedelta(days=WINDOWS[window] - 1)
-    rows = order_by_votes(feeds.window_rows(conn, since, limit=limit * 4))[:limit]
+    found = trending_window(conn, settings, window, now)
+    ranked = found.ranked[:limit]
+    rows = reader.papers_in_order(conn, [r.paper_id for r in ranked])
+    papers = [
+        {**paper, "score": r.score, "trending": r.why}
+        for paper, r in zip(_papers(conn, settings, rows), ranked, strict=True)
+    ]
     return {
         "window": window,
-        "since": since.isoformat(),
-        "until": latest.isoformat(),
-        "papers": _papers(conn, settings, rows),
+        "since": iso(found.since),
+        "until": iso(found.until),
+        "as_of": found.as_of.isoformat(),
+        "weights": vars(weights_from(settings)),
+        "papers": papers,
     }
 
 
 def build_new(conn: Connection, settings: Settings, category: str | None, page: int) -> dict[str, Any]:
     check_page(page)
-    rows = feeds.newest_rows(conn, category, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    rows = reader.newest_papers(conn, category, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     return {
         "category": category,
         "page": page,
@@ -59,7 +68,7 @@ def build_new(conn: Connection, settings: Settings, category: str | None, page: 
 
 def build_category(conn: Connection, settings: Settings, category: str, page: int) -> dict[str, Any]:
     check_page(page)
-    info = feeds.category_info(conn, category)
+    info = reader.category_info(conn, category)
     if info is None:
         raise NotFound(f"no papers in category {category[:60]!r}")
     listing = build_new(conn, settings, category, page)
@@ -68,10 +77,10 @@ def build_category(conn: Connection, settings: Settings, category: str, page: in
 
 def build_author(conn: Connection, settings: Settings, name: str, page: int) -> dict[str, Any]:
     check_page(page)
-    author = feeds.find_author(conn, name)
+    author = reader.find_author(conn, name)
     if author is None:
         raise NotFound(f"no author named {name[:80]!r}")
-    total, rows = feeds.author_rows(conn, author["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total, rows = reader.author_papers(conn, author["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return {
         "name": author["name"],
         "total": total,
@@ -92,6 +101,6 @@ def parse_cursor(cursor: str | None) -> int:
 def build_changes(conn: Connection, settings: Settings, cursor: str | None, limit: int) -> dict[str, Any]:
     """Every paper in the order it was last added or changed; follow next_cursor until it is null."""
     check_page(1, limit)
-    rows = feeds.changed_since(conn, parse_cursor(cursor), limit)
-    next_cursor = str(rows[-1]["seq"]) if len(rows) == limit else None
+    rows = reader.changed_since(conn, parse_cursor(cursor), limit)
+    next_cursor = str(rows[-1].seq) if len(rows) == limit else None
     return {"papers": [paper_dict(r, settings) for r in rows], "next_cursor": next_cursor}

@@ -12,9 +12,9 @@ from sqlalchemy import Connection
 from paperwire.config import Settings
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound
-from paperwire.storage import feeds
-from paperwire.storage.papers import get_paper_row
-from paperwire.web.builders._papers import paper_dict, paper_path
+from paperwire.search.service import SearchService
+from paperwire.storage import reader
+from paperwire.web.builders._papers import paper_dicts, paper_path
 from paperwire.web.builders.periods import parse_day
 
 log = logging.getLogger(__name__)
@@ -77,27 +77,26 @@ def _suggestion(conn: Connection, q: str) -> dict[str, str] | None:
         paper_id = parse_arxiv_id(q).id
     except ValueError:
         return None
-    row = get_paper_row(conn, paper_id)
-    return {"id": row["id"], "title": row["title"], "url": paper_path(row["id"])} if row else None
+    row = reader.paper_by_id(conn, paper_id)
+    return {"id": row.id, "title": row.title, "url": paper_path(row.id)} if row else None
 
 
-def _run(search: Any | None, conn: Connection, query: SearchQuery) -> tuple[int, list[tuple[str, float]], bool]:
+def _run(search: SearchService, conn: Connection, query: SearchQuery) -> tuple[int, list[tuple[str, float]], bool]:
     """(total, [(id, score)], degraded) from the search service, or a title match without one."""
     offset = (query.page - 1) * query.limit
-    if search is not None:
-        try:
-            page = search.search(query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit)
-            return page.total, [(hit.id, hit.score) for hit in page.hits], False
-        except NotFound as error:  # no index built yet
-            log.warning("web.search_degraded", extra={"reason": str(error)})
+    try:
+        page = search.search(query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit)
+        return page.total, [(hit.id, hit.score) for hit in page.hits], False
+    except NotFound as error:  # no index built yet
+        log.warning("web.search_degraded", extra={"reason": str(error)})
     terms = highlight_terms(query.q)
     if not terms:
         return 0, [], True
-    total, ids = feeds.search_titles(conn, terms, query.limit, offset)
+    total, ids = reader.search_titles(conn, terms, query.limit, offset)
     return total, [(pid, 0.0) for pid in ids], True
 
 
-def build_search(conn: Connection, settings: Settings, search: Any | None, query: SearchQuery) -> dict[str, Any]:
+def build_search(conn: Connection, settings: Settings, search: SearchService, query: SearchQuery) -> dict[str, Any]:
     query.check()
     result: dict[str, Any] = {
         "query": query.q,
@@ -112,8 +111,10 @@ def build_search(conn: Connection, settings: Settings, search: Any | None, query
     if not query.full_text():
         return result
     total, hits, degraded = _run(search, conn, query)
-    rows = feeds.rows_by_id(conn, [pid for pid, _ in hits])
-    papers = [{**paper_dict(rows[pid], settings), "score": score} for pid, score in hits if pid in rows]
+    rows = reader.papers_by_id(conn, [pid for pid, _ in hits])
+    found = [(rows[pid], score) for pid, score in hits if pid in rows]
+    shown = paper_dicts(conn, settings, [row for row, _ in found])
+    papers = [{**paper, "score": score} for paper, (_, score) in zip(shown, found, strict=True)]
     result.update(total=total, papers=papers, degraded=degraded)
     result.update(pages=max(1, min(MAX_PAGE, -(-total // query.limit))), suggestion=_suggestion(conn, query.q))
     return result

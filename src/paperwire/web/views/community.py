@@ -14,11 +14,13 @@ from pydantic import BaseModel, Field
 
 from paperwire.community.moderation import profile
 from paperwire.community.submissions import limits
+from paperwire.domain.papers import paper_path
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import reader
 from paperwire.storage.db import read_only
-from paperwire.storage.papers import get_paper_row
 from paperwire.storage.users import User
 from paperwire.storage.votes import voted_ids
+from paperwire.web.builders._papers import paper_dicts
 from paperwire.web.deps import CommunityDep, community_of, services_of, settings_of
 from paperwire.web.views.accounts import (
     Auth,
@@ -33,10 +35,6 @@ from paperwire.web.views.accounts import (
 
 router = APIRouter(tags=["community"])
 ApiUser = Annotated[User, Depends(api_user)]
-
-
-def paper_url(paper_id: str) -> str:
-    return f"/papers/{paper_id}"
 
 
 def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = "best") -> dict[str, Any]:
@@ -57,18 +55,17 @@ def discussion_context(request: Request, auth: Auth, paper_id: str, sort: str = 
 @router.get("/discuss/{paper_id:path}", include_in_schema=False)
 def discussion(request: Request, auth: PageAuth, paper_id: str, sort: str = "best") -> Response:
     with read_only(services_of(request).engine) as conn:
-        row = get_paper_row(conn, paper_id)
-    if row is None:
-        raise NotFound(f"no paper {paper_id!r}")
-    paper = {**row, "url": paper_url(paper_id)}
+        row = reader.paper_by_id(conn, paper_id)
+        if row is None:
+            raise NotFound(f"no paper {paper_id!r}")
+        [paper] = paper_dicts(conn, settings_of(request), [row])
     context = discussion_context(request, auth, paper_id, sort)
     return render(request, "community/discussion.html", auth, paper=paper, **context)
 
 
 @router.get("/submit", include_in_schema=False)
 def submit_page(request: Request, auth: PageAuth) -> Response:
-    if auth.user is None:
-        return redirect("/login?next=/submit")
+    """The rules are shown to everyone; logging in is asked for at the submit button."""
     return render(request, "community/submit.html", auth, limits=limits(settings_of(request)))
 
 
@@ -76,7 +73,7 @@ def submit_page(request: Request, auth: PageAuth) -> Response:
 def submit(
     request: Request, community: CommunityDep, user: LoggedIn, paper: Annotated[str, Form(max_length=300)]
 ) -> Response:
-    return redirect(paper_url(community.submissions.submit(user, paper)))
+    return redirect(paper_path(community.submissions.submit(user, paper)))
 
 
 # votes and comments (HTML forms)
@@ -87,7 +84,7 @@ def vote(
     request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = ""
 ) -> Response:
     community.votes.upvote(user, paper_id)
-    return redirect(safe_next(next or paper_url(paper_id)))
+    return redirect(safe_next(next or paper_path(paper_id)))
 
 
 @router.post("/papers/{paper_id:path}/unvote", include_in_schema=False)
@@ -95,7 +92,7 @@ def unvote(
     request: Request, community: CommunityDep, user: LoggedIn, paper_id: str, next: Annotated[str, Form()] = ""
 ) -> Response:
     community.votes.unvote(user, paper_id)
-    return redirect(safe_next(next or paper_url(paper_id)))
+    return redirect(safe_next(next or paper_path(paper_id)))
 
 
 @router.post("/papers/{paper_id:path}/comments", include_in_schema=False)
@@ -258,7 +255,7 @@ def api_submit(
     request: Request, community: CommunityDep, user: ApiUser, submission: SubmissionCreate
 ) -> SubmissionPublic:
     paper_id = community.submissions.submit(user, submission.paper)
-    return SubmissionPublic(paper_id=paper_id, url=paper_url(paper_id))
+    return SubmissionPublic(paper_id=paper_id, url=paper_path(paper_id))
 
 
 def install_template_globals(env: Any) -> None:

@@ -155,7 +155,7 @@ _daily = Json(
 )
 DAILY: Page[DailyQuery] = Page(
     "daily",
-    lambda conn, services, query: build_daily(conn, services.settings, query),
+    lambda conn, services, query: build_daily(conn, services.settings, query, services.clock()),
     Html(["/papers"], "papers/daily.html", daily_query),
     _daily,
 )
@@ -177,7 +177,7 @@ def api_trending_query(
 
 TRENDING: Page[TrendingQuery] = Page(
     "trending",
-    lambda conn, services, query: build_trending(conn, services.settings, query.window, query.limit),
+    lambda conn, services, query: build_trending(conn, services.settings, query.window, services.clock(), query.limit),
     Html(["/trending"], "papers/trending.html", trending_query),
     Json(
         "/api/trending",
@@ -289,7 +289,7 @@ def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
 
 PAPER: Page[PaperQuery] = Page(
     "paper",
-    lambda conn, services, query: build_paper(conn, services.settings, services.search, query.paper_id),
+    lambda conn, services, query: build_paper(conn, services.settings, query.paper_id),
     Html(["/papers/{paper_id:path}"], "papers/detail.html", paper_query),
     Json(
         "/api/papers/{paper_id:path}",

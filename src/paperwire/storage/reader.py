@@ -1,0 +1,327 @@
+"""Reading papers: the one typed row (`PaperRow`) and every query that returns papers by id or in lists.
+
+Search, digests, feeds, trending and the pages all read papers through here. List queries read the
+denormalised columns (authors_text, categories_text) so a list page stays at a few indexed queries;
+papers hidden by a moderator never leave this module in a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, func, or_, select
+
+from paperwire.storage.community_tables import comments, hidden_papers, submissions, users, votes
+from paperwire.storage.papers import chunked, split_authors
+from paperwire.storage.tables import authors, categories, paper_authors, paper_categories, papers
+
+COLUMNS = (
+    papers.c.id,
+    papers.c.title,
+    papers.c.abstract,
+    papers.c.authors_text,
+    papers.c.categories_text,
+    papers.c.primary_category,
+    papers.c.published,
+    papers.c.updated,
+    papers.c.announced,
+    papers.c.submitted_on,
+    papers.c.upvotes,
+    papers.c.imported_upvotes,
+    papers.c.code_links,
+    papers.c.version,
+    papers.c.comment,
+    papers.c.journal_ref,
+    papers.c.doi,
+    papers.c.license,
+    papers.c.updated_at,
+    papers.c.seq,
+)
+# The day a paper joined a daily list: submitted to it, else announced, else first published.
+LISTED = func.coalesce(papers.c.submitted_on, papers.c.announced, papers.c.published)
+
+
+class _Dates:
+    published: date | None
+    announced: date | None
+    submitted_on: date | None
+
+    @property
+    def listed(self) -> date | None:
+        """The day the paper joined a daily list: submitted to it, else announced, else first published."""
+        return self.submitted_on or self.announced or self.published
+
+    @property
+    def day(self) -> date | None:
+        """The listing day shown on cards and used by date sorts: announced, else submitted, else published."""
+        return self.announced or self.submitted_on or self.published
+
+
+@dataclass(frozen=True)
+class PaperRow(_Dates):
+    id: str
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    categories: tuple[str, ...]
+    primary_category: str | None
+    published: date | None
+    updated: date | None
+    announced: date | None
+    submitted_on: date | None
+    upvotes: int
+    imported_upvotes: int
+    code_links: tuple[str, ...]
+    version: int
+    comment: str | None
+    journal_ref: str | None
+    doi: str | None
+    license: str | None
+    updated_at: datetime | None
+    seq: int
+
+
+@dataclass(frozen=True)
+class PaperStub(_Dates):
+    """The few columns that decide a list's order and its category chips (no abstract)."""
+
+    id: str
+    categories: tuple[str, ...]
+    imported_upvotes: int
+    published: date | None
+    announced: date | None
+    submitted_on: date | None
+
+
+STUB_COLUMNS = (
+    papers.c.id,
+    papers.c.categories_text,
+    papers.c.imported_upvotes,
+    papers.c.published,
+    papers.c.announced,
+    papers.c.submitted_on,
+)
+
+
+def _row(values: RowMapping) -> PaperRow:
+    return PaperRow(
+        id=values["id"],
+        title=values["title"] or "",
+        abstract=values["abstract"] or "",
+        authors=tuple(split_authors(values["authors_text"])),
+        categories=tuple((values["categories_text"] or "").split()),
+        primary_category=values["primary_category"],
+        published=values["published"],
+        updated=values["updated"],
+        announced=values["announced"],
+        submitted_on=values["submitted_on"],
+        upvotes=int(values["upvotes"] or 0),
+        imported_upvotes=int(values["imported_upvotes"] or 0),
+        code_links=tuple(values["code_links"] or ()),
+        version=int(values["version"] or 1),
+        comment=values["comment"],
+        journal_ref=values["journal_ref"],
+        doi=values["doi"],
+        license=values["license"],
+        updated_at=values["updated_at"],
+        seq=int(values["seq"] or 0),
+    )
+
+
+def _rows(conn: Connection, query: Select[Any]) -> list[PaperRow]:
+    return [_row(values) for values in conn.execute(query).mappings()]
+
+
+def visible() -> ColumnElement[bool]:
+    """Not hidden by a moderator."""
+    return papers.c.id.not_in(select(hidden_papers.c.paper_id))
+
+
+# by id
+
+
+def papers_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, PaperRow]:
+    """These papers (hidden ones included: callers decide), keyed by id; unknown ids are left out."""
+    found: dict[str, PaperRow] = {}
+    for part in chunked(list(dict.fromkeys(ids))):
+        found.update((row.id, row) for row in _rows(conn, select(*COLUMNS).where(papers.c.id.in_(part))))
+    return found
+
+
+def papers_in_order(conn: Connection, ids: Sequence[str]) -> list[PaperRow]:
+    found = papers_by_id(conn, ids)
+    return [found[i] for i in ids if i in found]
+
+
+def upvotes_of(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in chunked(list(ids)):
+        found.update((pid, int(n)) for pid, n in conn.execute(select(papers.c.id, papers.c.upvotes).where(papers.c.id.in_(part))))
+    return found
+
+
+def paper_by_id(conn: Connection, paper_id: str) -> PaperRow | None:
+    rows = _rows(conn, select(*COLUMNS).where(papers.c.id == paper_id))
+    return rows[0] if rows else None
+
+
+def is_visible(conn: Connection, paper_id: str) -> bool:
+    """The paper exists and is not hidden (one indexed query)."""
+    hidden = select(hidden_papers.c.paper_id).where(hidden_papers.c.paper_id == papers.c.id)
+    return conn.execute(select(papers.c.id).where(papers.c.id == paper_id, ~hidden.exists())).first() is not None
+
+
+# lists
+
+
+def _in_categories(cats: Sequence[str]) -> ColumnElement[bool]:
+    inner = select(paper_categories.c.paper_id).where(paper_categories.c.category_id.in_(list(cats)))
+    return papers.c.id.in_(inner)
+
+
+def period_papers(conn: Connection, start: date, end: date, tracked: Sequence[str]) -> list[PaperStub]:
+    """A period's daily list: announced in the tracked categories (all when empty), or submitted in it."""
+    announced: ColumnElement[bool] = papers.c.announced.between(start, end)
+    if tracked:
+        announced = and_(announced, _in_categories(tracked))
+    query = select(*STUB_COLUMNS).where(or_(announced, papers.c.submitted_on.between(start, end)), visible())
+    return [
+        PaperStub(
+            id=values["id"],
+            categories=tuple((values["categories_text"] or "").split()),
+            imported_upvotes=int(values["imported_upvotes"] or 0),
+            published=values["published"],
+            announced=values["announced"],
+            submitted_on=values["submitted_on"],
+        )
+        for values in conn.execute(query).mappings()
+    ]
+
+
+def neighbour_day(conn: Connection, day: date, tracked: Sequence[str], *, before: bool) -> date | None:
+    """The nearest day before (or after) `day` that has a list: announcements or submissions."""
+    pick = func.max if before else func.min
+    announced: ColumnElement[bool] = papers.c.announced < day if before else papers.c.announced > day
+    if tracked:
+        announced = and_(announced, _in_categories(tracked))
+    submitted = papers.c.submitted_on < day if before else papers.c.submitted_on > day
+    first = conn.execute(select(pick(papers.c.announced)).where(announced)).scalar()
+    second = conn.execute(select(pick(papers.c.submitted_on)).where(submitted)).scalar()
+    days: list[date] = [d for d in (first, second) if d is not None]
+    if not days:
+        return None
+    return max(days) if before else min(days)
+
+
+def latest_day(conn: Connection, tracked: Sequence[str] = (), until: date | None = None) -> date | None:
+    """The newest day with a list (on or before `until`, when given)."""
+    return neighbour_day(conn, date.max if until is None else until + timedelta(days=1), tracked, before=True)
+
+
+def trending_candidates(conn: Connection, since: date, until: date) -> list[PaperRow]:
+    """Visible papers announced or submitted in [since, until] that have any vote or comment. Who of them
+    trends, and in which order, is community.trending's (and domain.ranking's) call."""
+    in_window = or_(papers.c.announced.between(since, until), papers.c.submitted_on.between(since, until))
+    active = or_(papers.c.upvotes > 0, papers.c.id.in_(select(comments.c.paper_id)))
+    return _rows(conn, select(*COLUMNS).where(in_window, active, visible()))
+
+
+def listed_between(conn: Connection, since: date, until: date) -> list[PaperRow]:
+    """Visible papers that joined a daily list in [since, until] (a digest edition's pool)."""
+    return _rows(conn, select(*COLUMNS).where(LISTED.between(since, until), visible()).order_by(papers.c.id))
+
+
+def newest_papers(conn: Connection, category: str | None, limit: int, offset: int) -> list[PaperRow]:
+    query = select(*COLUMNS).where(papers.c.announced.is_not(None), visible())
+    if category:
+        query = query.where(_in_categories([category]))
+    return _rows(conn, query.order_by(papers.c.announced.desc(), papers.c.id.desc()).limit(limit).offset(offset))
+
+
+def author_papers(conn: Connection, author_id: int, limit: int, offset: int) -> tuple[int, list[PaperRow]]:
+    owned = select(paper_authors.c.paper_id).where(paper_authors.c.author_id == author_id)
+    total = conn.execute(select(func.count()).select_from(owned.subquery())).scalar_one()
+    query = (
+        select(*COLUMNS)
+        .where(papers.c.id.in_(owned), visible())
+        .order_by(papers.c.announced.desc(), papers.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total), _rows(conn, query)
+
+
+def changed_since(conn: Connection, cursor: int, limit: int) -> list[PaperRow]:
+    """The change feed: papers in the order they were last added or changed (seq), after `cursor`."""
+    return _rows(conn, select(*COLUMNS).where(papers.c.seq > cursor).order_by(papers.c.seq).limit(limit))
+
+
+def papers_voted_by(conn: Connection, user_id: int, limit: int = 200) -> list[PaperRow]:
+    """The papers a user upvoted, newest vote first."""
+    query = (
+        select(*COLUMNS)
+        .join(votes, votes.c.paper_id == papers.c.id)
+        .where(votes.c.user_id == user_id)
+        .order_by(votes.c.created_at.desc())
+        .limit(limit)
+    )
+    return _rows(conn, query)
+
+
+def search_titles(conn: Connection, terms: Sequence[str], limit: int, offset: int) -> tuple[int, list[str]]:
+    """A plain title match, used only when the search index is unavailable: (total, ids newest first)."""
+    condition = and_(*(papers.c.title.ilike(f"%{_like_escape(t)}%", escape="\\") for t in terms), visible())
+    total = conn.execute(select(func.count()).select_from(papers).where(condition)).scalar_one()
+    query = (
+        select(papers.c.id)
+        .where(condition)
+        .order_by(papers.c.announced.desc(), papers.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total), [pid for (pid,) in conn.execute(query)]
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# what lists show beside papers
+
+
+def category_info(conn: Connection, category: str) -> dict[str, Any] | None:
+    row = conn.execute(select(categories).where(categories.c.id == category)).mappings().first()
+    if row is None:
+        return None
+    count = conn.execute(
+        select(func.count()).select_from(paper_categories).where(paper_categories.c.category_id == category)
+    ).scalar_one()
+    return {"id": row["id"], "archive": row["archive"], "papers": count}
+
+
+def find_author(conn: Connection, name: str) -> dict[str, Any] | None:
+    row = conn.execute(select(authors).where(authors.c.name == name)).mappings().first()
+    return dict(row) if row else None
+
+
+def submitter_names(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
+    """Who submitted each of these papers to the daily list (display names)."""
+    if not ids:
+        return {}
+    query = (
+        select(submissions.c.paper_id, users.c.display_name)
+        .join(users, users.c.id == submissions.c.user_id)
+        .where(submissions.c.paper_id.in_(list(ids)))
+    )
+    return {paper_id: name for paper_id, name in conn.execute(query)}
+
+
+def category_counts(rows: Sequence[PaperRow | PaperStub]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        for cat in row.categories:
+            counts[cat] = counts.get(cat, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
