@@ -62,7 +62,8 @@ def test_a_sent_digest_carries_a_valid_signature_over_the_unsubscribe_headers(
         digest_rate_per_minute=0,
     )
     with engine.begin() as conn:
-        upsert_papers(conn, [make_record(upvotes=3, announced=TUESDAY, title="Ünïcode & <b>bold</b> titles") for _ in range(3)])
+        titles = "Ünïcode & <b>bold</b> titles"
+        upsert_papers(conn, [make_record(upvotes=3, announced=TUESDAY, title=titles) for _ in range(3)])
     SubscriptionService(engine, settings, MemoryMailer()).add_confirmed("reader@example.org")
     handler = RawHandler()
     with smtp_server(handler) as (url, _):

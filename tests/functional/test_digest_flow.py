@@ -31,7 +31,8 @@ def at(day: date) -> datetime:
 
 
 def add_papers(engine: Engine, day: date, count: int, **overrides: object) -> list[str]:
-    records = [make_record(announced=day, **{"upvotes": 3, **overrides}) for _ in range(count)]  # trending needs activity
+    # upvoted, so that they trend (papers without votes or comments are not in Trending)
+    records = [make_record(announced=day, **{"upvotes": 3, **overrides}) for _ in range(count)]
     with engine.begin() as conn:
         upsert_papers(conn, records)
     return [r.id for r in records]

@@ -159,7 +159,8 @@ def papers_in_order(conn: Connection, ids: Sequence[str]) -> list[PaperRow]:
 def upvotes_of(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for part in chunked(list(ids)):
-        found.update((pid, int(n)) for pid, n in conn.execute(select(papers.c.id, papers.c.upvotes).where(papers.c.id.in_(part))))
+        query = select(papers.c.id, papers.c.upvotes).where(papers.c.id.in_(part))
+        found.update((pid, int(n)) for pid, n in conn.execute(query))
     return found
 
 
