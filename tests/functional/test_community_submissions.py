@@ -108,3 +108,42 @@ def test_api_submission(settings: Settings, engine: Engine) -> None:
     response = client.post("/api/submissions", json={"paper": paper_id}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json() == {"ok": True, "paper_id": paper_id, "url": f"/papers/{paper_id}"}
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"published": None, "announced": TODAY - timedelta(days=173)},  # no first-version date: the announcement
+        {"published": TODAY - timedelta(days=2), "announced": TODAY - timedelta(days=90)},  # the earlier one
+    ],
+    ids=["announced-only", "earliest-date"],
+)
+def test_the_age_rule_applies_to_every_paper(settings: Settings, engine: Engine, dates: dict[str, object]) -> None:
+    paper_id = make_paper(engine, **dates)
+    client = client_for(make_app(settings)[0])
+    response = _submit(client, login(client, make_user(engine)["email"]), paper_id)
+    assert response.status_code == 400
+    assert f"Only papers from the last {settings.submission_max_paper_age_days} days" in response.text
+    with engine.connect() as conn:
+        assert conn.execute(select(submissions)).first() is None
+
+
+def test_a_paper_without_any_known_date_is_refused(settings: Settings, engine: Engine) -> None:
+    paper_id = make_paper(engine, published=None, announced=None)
+    client = client_for(make_app(settings)[0])
+    response = _submit(client, login(client, make_user(engine)["email"]), paper_id)
+    assert response.status_code == 400
+    assert "no known first-version or announcement date" in response.text
+
+
+def test_the_rules_are_shown_logged_out_and_login_is_asked_at_the_button(settings: Settings) -> None:
+    from bs4 import BeautifulSoup
+
+    page = client_for(make_app(settings)[0]).get("/submit")
+    assert page.status_code == 200
+    soup = BeautifulSoup(page.text, "html.parser")
+    rules = [li.get_text(" ", strip=True) for li in soup.select("ul.rules li")]
+    assert rules[0] == f"Up to {settings.submissions_per_user_per_day} papers per person per day."
+    assert f"in the last {settings.submission_max_paper_age_days} days" in rules[1]
+    assert soup.select("form[action='/submit']") == []
+    assert soup.select_one(".login-to-submit a")["href"] == "/login?next=/submit"

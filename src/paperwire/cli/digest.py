@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import typer
@@ -67,8 +68,8 @@ def status(json_output: bool = JSON_OPTION) -> None:
 def preview(email: str, html: bool = typer.Option(False, "--html", help="Print the HTML part.")) -> None:
     """Print the edition EMAIL would get today (nothing is written or sent)."""
     message = service().preview(email)
-    _common.console.print(f"Subject: {message['Subject']}\n", highlight=False, markup=False)
-    _common.console.print(body_of(message, "html" if html else "plain"), highlight=False, markup=False)
+    # Written as is: the console would wrap long lines, and the HTML must stay byte-for-byte the e-mail's.
+    sys.stdout.write(f"Subject: {message['Subject']}\n\n{body_of(message, 'html' if html else 'plain')}\n")
 
 
 @digest_app.command("resume")
