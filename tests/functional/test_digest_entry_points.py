@@ -53,7 +53,7 @@ def digest_settings(settings: Settings, smtp: tuple[str, object]) -> Settings:
 
 
 @pytest.fixture
-def services(digest_settings: Settings, engine: Engine) -> Iterator[Services]:
+def services(digest_settings: Settings, engine: Engine) -> Services:
     services = build_services(digest_settings, engine=engine)
     today = datetime.now(UTC).date()
     papers = [
@@ -68,7 +68,7 @@ def services(digest_settings: Settings, engine: Engine) -> Iterator[Services]:
     subscriber = services.subscriptions.add_confirmed(READER)
     sections = Sections(trending=2, searches=("diffusion video",), categories=("cs.LG",))
     services.subscriptions.update_preferences(subscriber.id, Preferences(sections=sections))
-    yield services
+    return services
 
 
 def _forget_editions(engine: Engine) -> None:
