@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 KATEX_DIR := src/paperwire/web/static/vendor/katex
 
-.PHONY: serve test test-sqlite test-postgres install browser katex lint docs bench clean
+.PHONY: serve test test-sqlite test-postgres coverage install browser katex lint docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,18 +41,27 @@ serve: install katex
 	$(BIN)/paperwire index update
 	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000
 
-test: install browser katex test-sqlite test-postgres
+# Branch coverage of src/ over both runs (and the processes the tests start); the gate is in pyproject.toml.
+test: install browser katex
+	rm -rf build/coverage && mkdir -p build/coverage
+	$(MAKE) --no-print-directory test-sqlite test-postgres coverage
 
 test-sqlite:
-	$(BIN)/pytest
+	$(BIN)/coverage run -m pytest
 
 # The same suite on PostgreSQL, minus the browser and real-model tests that do not touch the database.
 test-postgres:
-	PAPERWIRE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -m "not browser and not model" -q
+	PAPERWIRE_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/coverage run -m pytest -m "not browser and not model" -q
+
+coverage:
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report --skip-covered --sort=cover | tail -n 25
 
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 docs: install
 	TYPER_USE_RICH=0 COLUMNS=100 $(BIN)/python -m paperwire.cli._docs > docs/cli.md

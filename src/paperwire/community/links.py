@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-
+from paperwire import signing
 from paperwire.errors import InvalidInput
 
 INVALID = "This link is invalid, expired or already used."
@@ -20,14 +19,14 @@ def new_secret() -> str:
 
 
 def sign(secret_key: str, purpose: str, raw: str) -> str:
-    return URLSafeTimedSerializer(secret_key, salt=f"paperwire.{purpose}").dumps(raw)
+    return signing.sign(secret_key, f"paperwire.{purpose}", raw)
 
 
 def unsign(secret_key: str, purpose: str, signed: str, max_age_s: int) -> str:
     """The raw token inside `signed`; InvalidInput when tampered with, for another purpose or too old."""
     try:
-        raw = URLSafeTimedSerializer(secret_key, salt=f"paperwire.{purpose}").loads(signed, max_age=max_age_s)
-    except BadSignature:
+        raw = signing.unsign(secret_key, f"paperwire.{purpose}", signed, max_age_s=max_age_s)
+    except signing.BadLink:
         raise InvalidInput(INVALID) from None
     if not isinstance(raw, str):
         raise InvalidInput(INVALID)

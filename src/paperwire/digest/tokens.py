@@ -6,8 +6,7 @@ import hmac
 from functools import lru_cache
 from hashlib import sha256
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
-
+from paperwire import signing
 from paperwire.config import Settings, effective_secret
 from paperwire.errors import NotFound
 
@@ -15,16 +14,8 @@ CONFIRM = "paperwire.digest.confirm"
 MANAGE = "paperwire.digest.manage"
 
 
-def _timed(settings: Settings, salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(effective_secret(settings), salt=salt)
-
-
-def _plain(settings: Settings, salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(effective_secret(settings), salt=salt)
-
-
 def confirm_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
-    return str(_timed(settings, CONFIRM).dumps([subscriber_id, token_key]))
+    return signing.sign(effective_secret(settings), CONFIRM, [subscriber_id, token_key])
 
 
 def manage_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
@@ -34,23 +25,24 @@ def manage_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
 
 @lru_cache(maxsize=16)  # a digest has three links with the same token
 def _manage_token(secret: str, subscriber_id: int, token_key: str) -> str:
-    return str(URLSafeSerializer(secret, salt=MANAGE).dumps([subscriber_id, token_key]))
+    return signing.sign(secret, MANAGE, [subscriber_id, token_key], timed=False)
 
 
 def read_confirm_token(settings: Settings, token: str) -> tuple[int, str]:
+    max_age_s = settings.digest_confirm_max_age_hours * 3600
     try:
-        value = _timed(settings, CONFIRM).loads(token, max_age=settings.digest_confirm_max_age_hours * 3600)
-    except SignatureExpired:
+        value = signing.unsign(effective_secret(settings), CONFIRM, token, max_age_s=max_age_s)
+    except signing.ExpiredLink:
         raise NotFound("this confirmation link has expired: subscribe again to get a new one") from None
-    except BadSignature:
+    except signing.BadLink:
         raise NotFound("this confirmation link is not valid") from None
     return int(value[0]), str(value[1])
 
 
 def read_manage_token(settings: Settings, token: str) -> tuple[int, str]:
     try:
-        value = _plain(settings, MANAGE).loads(token)
-    except BadSignature:
+        value = signing.unsign(effective_secret(settings), MANAGE, token)
+    except signing.BadLink:
         raise NotFound("this link is not valid") from None
     return int(value[0]), str(value[1])
 

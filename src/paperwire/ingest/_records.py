@@ -31,7 +31,7 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def split_authors(text: str) -> list[str]:
+def parse_author_list(text: str) -> list[str]:
     """'A. Smith (MIT), B. Jones and C. Wu' -> ['A. Smith', 'B. Jones', 'C. Wu'].
 
     Parenthesised affiliations are dropped; suffixes like 'Jr.' stay with the name before them.

@@ -16,8 +16,8 @@ from paperwire.ingest._records import (
     categories_from_text,
     first_and_last_dates,
     latest_version,
+    parse_author_list,
     parse_date,
-    split_authors,
     version_number,
 )
 from paperwire.ingest._xml import NS, MalformedResponse, all_text, child_text, parse_xml
@@ -145,7 +145,7 @@ def _from_arxiv_raw(meta: ET.Element) -> PaperRecord:
         version=latest_version(versions) or arxiv_id.version,
         title=_required(meta, "arXivRaw:title"),
         abstract=_required(meta, "arXivRaw:abstract"),
-        authors=tuple(split_authors(child_text(meta, "arXivRaw:authors") or "")),
+        authors=tuple(parse_author_list(child_text(meta, "arXivRaw:authors") or "")),
         versions=versions,
         published=published,
         updated=updated,

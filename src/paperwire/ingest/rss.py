@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from paperwire.domain.papers import PaperRecord, is_category
-from paperwire.ingest._records import canonical_id, parse_date, split_authors
+from paperwire.ingest._records import canonical_id, parse_author_list, parse_date
 from paperwire.ingest._xml import NS, MalformedResponse, child_text, parse_xml
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.interfaces import Parsed, RecordError
@@ -52,7 +52,7 @@ def _record_from_entry(entry: ET.Element, feed_date: date | None) -> PaperRecord
         version=arxiv_id.version,
         title=title,
         abstract=abstract,
-        authors=tuple(split_authors(child_text(entry, "dc:creator") or "")),
+        authors=tuple(parse_author_list(child_text(entry, "dc:creator") or "")),
         categories=_categories(entry),
         announced=announced if announce_type in ANNOUNCED_TYPES else None,
         journal_ref=child_text(entry, "arxiv:journal_reference"),
