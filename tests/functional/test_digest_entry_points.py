@@ -156,3 +156,15 @@ def test_site_admins_see_the_preview_and_other_users_do_not(
         login(client, user["email"])
         assert client.get("/digest/preview", params={"email": READER}).status_code == status
     assert client_for(create_app(digest_settings, services)).get("/digest/preview?email=x").status_code == 403
+
+
+def test_a_preview_with_nothing_new_says_the_edition_would_be_skipped(
+    services: Services, digest_settings: Settings
+) -> None:
+    services.subscriptions.add_confirmed("nobody-reads@example.org")
+    client = client_for(create_app(digest_settings, services))
+    response = client.get(
+        "/digest/preview", params={"email": "nobody-reads@example.org", "token": ADMIN_TOKEN, "day": "2020-01-01"}
+    )
+    assert response.status_code == 404
+    assert "that edition would be skipped" in response.text

@@ -65,9 +65,13 @@ def status(json_output: bool = JSON_OPTION) -> None:
 
 
 @digest_app.command("preview")
-def preview(email: str, html: bool = typer.Option(False, "--html", help="Print the HTML part.")) -> None:
-    """Print the edition EMAIL would get today (nothing is written or sent)."""
-    message = service().preview(email)
+def preview(
+    email: str,
+    html: bool = typer.Option(False, "--html", help="Print the HTML part."),
+    day: str = typer.Option(None, "--day", help="Edition day, YYYY-MM-DD (default: today, UTC)."),
+) -> None:
+    """Print the edition EMAIL gets (today, or --day); nothing is written or sent."""
+    message = service().preview(email, parse_day(day) if day else None)
     # Written as is: the console would wrap long lines, and the HTML must stay byte-for-byte the e-mail's.
     sys.stdout.write(f"Subject: {message['Subject']}\n\n{body_of(message, 'html' if html else 'plain')}\n")
 

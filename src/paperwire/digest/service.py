@@ -130,6 +130,8 @@ class DigestService:
         pool = build_pool(self.engine, self.settings, day, self.clock(), self.matcher)
         with self.engine.begin() as conn:
             [(_, items)] = choose_for_page(conn, self.settings, [subscriber], pool, day)
+        if not items:
+            raise NotFound(f"nothing new for this subscriber on {day.isoformat()}: that edition would be skipped")
         sections = render_sections(self.settings, [i.as_json() for i in items], pool.papers)
         mid = message_id(self.settings, PREVIEW_EDITION, subscriber.id, links.mail_domain(self.settings))
         return build_message(self.settings, subscriber, day, sections, mid)
