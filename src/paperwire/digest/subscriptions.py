@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from paperwire.community import ratelimit
 from paperwire.config import Settings
@@ -151,8 +151,8 @@ class SubscriptionService:
             repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=now)
             return repo.get(conn, subscriber.id) or subscriber
 
-    def _checked(self, conn: object, subscriber_id: int, key: str) -> Subscriber:
-        subscriber = repo.get(conn, subscriber_id)  # type: ignore[arg-type]
+    def _checked(self, conn: Connection, subscriber_id: int, key: str) -> Subscriber:
+        subscriber = repo.get(conn, subscriber_id)
         if subscriber is None or subscriber.token_key != key:
             raise NotFound("this link is no longer valid")
         return subscriber

@@ -204,7 +204,8 @@ def next_retry_at(conn: Connection, edition_id: int) -> datetime | None:
     query = select(func.min(digest_sends.c.next_attempt_at)).where(
         digest_sends.c.edition_id == edition_id, digest_sends.c.status == "pending"
     )
-    return conn.execute(query).scalar_one()  # type: ignore[no-any-return]
+    moment: datetime | None = conn.execute(query).scalar_one()
+    return moment
 
 
 def last_activity(conn: Connection) -> datetime | None:
@@ -212,4 +213,5 @@ def last_activity(conn: Connection) -> datetime | None:
     query = select(func.max(func.coalesce(digest_sends.c.sent_at, digest_sends.c.claimed_at))).where(
         digest_sends.c.status.in_(("sent", "sending", "failed", "bounced")) | (digest_sends.c.attempts > 0)
     )
-    return conn.execute(query).scalar_one()  # type: ignore[no-any-return]
+    moment: datetime | None = conn.execute(query).scalar_one()
+    return moment
