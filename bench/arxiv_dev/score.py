@@ -2,7 +2,8 @@
 
 Usage: python bench/arxiv_dev/score.py [--json] [--per-query semantic st-fp32] [--cli build/arxiv-dev]
 Queries of kind `none` have no qrels and are left out of the means (as `paperwire eval beir` does).
---per-query A B prints the queries where systems A and B differ most in nDCG@10.
+--per-query A B (repeatable) prints the mean nDCG@10 difference of systems A and B with a paired bootstrap
+interval, and the queries where they differ most.
 --cli DIR also runs `paperwire eval beir DIR --json` (build DIR first with build.py) and prints its figures,
 a cross-check that the in-process paperwire runs here match the CLI.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +31,13 @@ def mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 4) if values else 0.0
 
 
+def bootstrap_delta(deltas: list[float], rounds: int = 10_000, seed: int = 0) -> tuple[float, float]:
+    """95% interval of the mean of per-query differences, resampling queries (seeded)."""
+    rng = random.Random(seed)
+    means = sorted(sum(rng.choices(deltas, k=len(deltas))) / len(deltas) for _ in range(rounds))
+    return means[int(0.025 * rounds)], means[int(0.975 * rounds)]
+
+
 def per_query(run: systems.Run, qrels: dict[str, dict[str, int]]) -> dict[str, dict[str, float]]:
     return {q: {name: fn(run.get(q, []), rel) for name, fn in METRICS.items()} for q, rel in qrels.items()}
 
@@ -40,7 +49,7 @@ def summary(scores: dict[str, dict[str, float]], ids: list[str]) -> dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--per-query", nargs=2, metavar=("A", "B"))
+    parser.add_argument("--per-query", nargs=2, metavar=("A", "B"), action="append", default=[])
     parser.add_argument("--cli", type=Path, help="also run `paperwire eval beir DIR --json`")
     args = parser.parse_args()
     qrels = read_qrels(HERE / "qrels" / "test.tsv")
@@ -62,10 +71,12 @@ def main() -> None:
         for name, row in table.items():
             cells = [f"{row['all'][m]:.4f}" for m in METRICS] + [f"{row[k]['ndcg@10']:.4f}" for k in kinds]
             print(f"| {name} | " + " | ".join(cells) + " |")
-    if args.per_query:
-        a, b = args.per_query
+    for a, b in args.per_query:
         diffs = sorted(judged, key=lambda q: scores[a][q]["ndcg@10"] - scores[b][q]["ndcg@10"])
-        print(f"\nnDCG@10 {a} - {b}, most negative and most positive:")
+        deltas = [scores[a][q]["ndcg@10"] - scores[b][q]["ndcg@10"] for q in judged]
+        low, high = bootstrap_delta(deltas)
+        print(f"\nnDCG@10 {a} - {b}: mean {mean(deltas):+.4f}, 95% paired bootstrap interval [{low:+.4f}, {high:+.4f}]")
+        print("most negative and most positive queries:")
         for q in diffs[:8] + diffs[-8:]:
             delta = scores[a][q]["ndcg@10"] - scores[b][q]["ndcg@10"]
             text = queries[q]["text"]
