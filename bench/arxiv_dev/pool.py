@@ -13,9 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
-import systems
-
 import build
+import systems
 
 HERE = Path(__file__).resolve().parent
 

@@ -18,9 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import build
 import systems
 
-import build
 from paperwire.search.evaluate import mrr_at, ndcg_at, read_qrels, recall_at
 
 HERE = Path(__file__).resolve().parent
