@@ -24,12 +24,20 @@ class Received:
 
 @dataclass
 class RecordingHandler:
-    """Stores every accepted message; `rcpt_hook` / `data_hook` may return an SMTP reply to refuse."""
+    """Stores every accepted message; `mail_hook` / `rcpt_hook` / `data_hook` may return an SMTP reply to refuse."""
 
     received: list[Received] = field(default_factory=list)
+    mail_hook: Callable[[str], str | None] | None = None
     rcpt_hook: Callable[[str], str | None] | None = None
     data_hook: Callable[[EmailMessage], str | None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, mail_options: Any) -> str:
+        if self.mail_hook and (reply := self.mail_hook(address)):
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
         if self.rcpt_hook and (reply := self.rcpt_hook(address)):
@@ -54,11 +62,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(handler: RecordingHandler | None = None) -> Iterator[tuple[str, RecordingHandler]]:
-    """Start aiosmtpd on 127.0.0.1 on a free port; yields (smtp_url, handler)."""
+def smtp_server(
+    handler: RecordingHandler | None = None, **server_options: Any
+) -> Iterator[tuple[str, RecordingHandler]]:
+    """Start aiosmtpd on 127.0.0.1 on a free port; yields (smtp_url, handler). `server_options` go to
+    aiosmtpd's SMTP (e.g. auth_required=True: every MAIL FROM gets 530 until the client authenticates)."""
     handler = handler or RecordingHandler()
     port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **server_options)
     controller.start()
     try:
         yield f"smtp://127.0.0.1:{port}", handler

@@ -123,16 +123,123 @@ def test_rate_limit_is_never_exceeded(engine: Engine, settings: Settings) -> Non
         assert stamps[j] - stamps[i] >= (j - i) * 0.1 - 0.02  # 0.02: commit jitter before RCPT
 
 
-def test_edition_pauses_when_errors_pass_the_threshold(engine: Engine, settings: Settings) -> None:
-    populate(engine, settings, 12)
-    handler = RecordingHandler(rcpt_hook=lambda address: "554 rejected")
-    with smtp_server(handler) as (url, _):
-        [report] = sender(engine, settings, url, digest_pause_min_attempts=4, digest_batch_size=4).send()
-    assert report.status == "paused"
-    assert report.attempts == 4
+def subscriber_counts(engine: Engine, settings: Settings) -> dict[str, int]:
+    return dict(DigestService(engine, settings, MemoryMailer()).status()["subscribers"])
+
+
+def edition_of(engine: Engine, settings: Settings) -> dict[str, Any]:
     [edition] = DigestService(engine, settings, MemoryMailer()).status()["editions"]
+    return dict(edition)
+
+
+def test_relay_refusing_everything_pauses_without_suppressing_anyone(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 12)
+    refuse = lambda _address: "554 5.7.1 Service unavailable; client host blocked"  # noqa: E731
+    handler = RecordingHandler(mail_hook=refuse, rcpt_hook=refuse, data_hook=refuse)
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url, digest_batch_size=4).send()
+    assert report.status == "paused"
+    assert (report.attempts, report.bounced, report.refused) == (1, 0, 1)  # the first refused MAIL FROM
+    assert subscriber_counts(engine, settings) == {"active": 12}
+    edition = edition_of(engine, settings)
     assert edition["status"] == "paused"
-    assert edition["sends"]["pending"] == 8
+    assert "refused the sender" in edition["note"]
+    assert edition["sends"] == {"pending": 12}
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_relay_requiring_authentication_pauses_without_suppressing_anyone(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 5)
+    with smtp_server(auth_required=True) as (url, handler):  # aiosmtpd answers MAIL with 530 5.7.0
+        [report] = sender(engine, settings, url).send()
+        assert sender(engine, settings, url).send(prepare=False) == []  # paused until an operator resumes
+    assert handler.received == []
+    assert report.status == "paused"
+    assert report.bounced == 0
+    assert subscriber_counts(engine, settings) == {"active": 5}
+    edition = edition_of(engine, settings)
+    assert "530" in edition["note"]
+    assert edition["sends"] == {"pending": 5}
+
+
+@pytest.mark.parametrize("reply", ["554 rejected", "554 5.7.1 Relaying denied", "550 5.7.1 Policy rejection"])
+def test_policy_refusals_after_rcpt_pause_at_the_threshold_and_suppress_nobody(
+    engine: Engine, settings: Settings, reply: str
+) -> None:
+    populate(engine, settings, 12)
+    handler = RecordingHandler(rcpt_hook=lambda address: reply)
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url, digest_pause_min_attempts=4, digest_batch_size=10).send()
+    assert report.status == "paused"
+    assert report.attempts == 4  # checked after every message, not at the end of the batch of 10
+    assert report.bounced == 0
+    assert subscriber_counts(engine, settings) == {"active": 12}
+    assert edition_of(engine, settings)["sends"] == {"pending": 12}
+
+
+def test_bounce_threshold_is_checked_after_every_message(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 20)
+    handler = RecordingHandler(rcpt_hook=lambda address: "550 5.1.1 No such user")
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url, digest_pause_min_attempts=4, digest_batch_size=20).send()
+    assert report.status == "paused"
+    assert report.bounced == 4  # not the whole batch of 20
+    assert subscriber_counts(engine, settings) == {"active": 16, "bounced": 4}
+
+
+def test_only_the_recipient_refused_after_rcpt_is_suppressed(engine: Engine, settings: Settings) -> None:
+    populate(engine, settings, 6)
+    replies = {"r3@example.org": "550 5.1.1 <r3@example.org>: no such user"}
+    handler = RecordingHandler(rcpt_hook=replies.get)
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url).send()
+    assert (report.status, report.sent, report.bounced) == ("finished", 5, 1)
+    assert subscriber_counts(engine, settings) == {"active": 5, "bounced": 1}
+    assert sorted(recipients(handler)) == [f"r{n}@example.org" for n in range(6) if n != 3]
+
+
+class AcceptThenDropHandler(RecordingHandler):
+    """Keeps the message, then drops the connection instead of answering 250 (a relay that crashes or
+    times out right after queueing). `drops` is how many times it does so (None: every time)."""
+
+    drops: int | None = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        reply = await super().handle_DATA(server, session, envelope)
+        if self.drops is None or self.drops > 0:
+            self.drops = None if self.drops is None else self.drops - 1
+            server.transport.close()
+        return reply
+
+
+def test_relay_dropping_after_data_gets_at_most_two_copies_and_rows_end_ambiguous_not_failed(
+    engine: Engine, settings: Settings
+) -> None:
+    emails = populate(engine, settings, 3)
+    handler = AcceptThenDropHandler()
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url, digest_pause_min_attempts=100).send()
+    copies = sorted(recipients(handler))
+    assert copies == sorted(emails * 2)  # the one resend, never digest_max_attempts copies
+    for email in emails:
+        ids = {r.message["Message-ID"] for r in handler.received if r.rcpt_tos == [email]}
+        assert len(ids) == 1  # the resend carries the same Message-ID, so clients can merge them
+    assert report.status == "finished"
+    assert report.ambiguous == 3
+    edition = edition_of(engine, settings)
+    assert edition["sends"] == {"ambiguous": 3}
+    assert edition["resent_ambiguous"] == 3
+
+
+def test_relay_dropping_once_after_data_resends_once_and_marks_sent(engine: Engine, settings: Settings) -> None:
+    emails = populate(engine, settings, 3)
+    handler = AcceptThenDropHandler()
+    handler.drops = 1
+    with smtp_server(handler) as (url, _):
+        [report] = sender(engine, settings, url).send()
+    assert sorted(recipients(handler)) == sorted([*emails, emails[0]])
+    assert (report.status, report.sent, report.retried) == ("finished", 3, 1)
+    assert edition_of(engine, settings)["sends"] == {"sent": 3}
 
 
 def test_an_edition_older_than_the_max_age_is_never_sent(engine: Engine, settings: Settings) -> None:

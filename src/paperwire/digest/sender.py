@@ -8,6 +8,13 @@ opens, normally the one that marks the next message 'sending' right before its D
 composed before its first DATA, so nothing but that commit lies between a DATA reply and the 'sent' mark (the
 ambiguous window is no wider than with a commit of its own). Before a rate-limit sleep, and when the loop
 ends, pending marks are committed on their own.
+
+Failures (paperwire.mail.backends has the classification): a 4xx or a connection dropped before the content
+went out is retried with backoff up to digest_max_attempts, then 'failed'. A connection dropped after the
+whole message went out is uncertain, like a crash during DATA: resent once with the same Message-ID, then
+'ambiguous'. A 5xx naming this recipient after RCPT is a hard bounce (the address is suppressed); a 5xx to
+the session or MAIL FROM (530 authentication required, a refused sender) pauses the edition at once and
+suppresses nobody; any other 5xx is retried like a 4xx. The error share is checked after every message.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from paperwire.digest.compose import build_raw, render_sections
 from paperwire.digest.report import SendReport
 from paperwire.digest.throttle import NoHooks, RateLimiter, SendHooks
 from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError
-from paperwire.mail.backends import MailSession
+from paperwire.mail.backends import BOUNCE, SENDER, MailSession
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import leases
 from paperwire.storage.digest_ledger import Edition, SendRow
@@ -146,8 +153,7 @@ class Sender:
                         self._set(row, status="skipped", last_error="not active at send time")
                         report.skipped += 1
                     else:
-                        self._send_one(row, message, connection, limiter, report)
-                self._check_threshold(edition, report)
+                        self._send_one(edition, row, message, connection, limiter, report)
         finally:
             connection.reset()
             self._flush_quietly()
@@ -193,6 +199,7 @@ class Sender:
 
     def _send_one(
         self,
+        edition: Edition,
         row: SendRow,
         message: tuple[str, bytes],
         connection: _Connection,
@@ -208,13 +215,34 @@ class Sender:
         try:
             connection.send(self.envelope_from, *message)
         except MailPermanentError as error:
-            self._bounce(row, str(error), report)
+            self._refused(edition, row, error, connection, report)
         except MailTemporaryError as error:
-            self._retry(row, error, connection, report)
+            if error.code is None:  # dropped connection: open a new one for the next message
+                connection.reset()
+            if error.after_data:
+                self._uncertain(row, error, report)
+            else:
+                self._retry(row, str(error), report, code=error.code)
         else:
             self.crash.reach("after_data_before_commit")
             self.unsaved.append((row, self.clock()))
             report.sent += 1
+        self._check_threshold(edition, report)
+
+    def _refused(
+        self, edition: Edition, row: SendRow, error: MailPermanentError, connection: _Connection, report: SendReport
+    ) -> None:
+        """Only a refusal of this recipient suppresses; a refused sender pauses; a policy refusal retries."""
+        if error.kind == BOUNCE:
+            self._bounce(row, str(error), report)
+            return
+        report.refused += 1
+        if error.kind == SENDER:
+            connection.reset()
+            self._set(row, status="pending", last_error=str(error)[:500])  # not this row's fault: no attempt
+            self._pause(edition, report, f"paused: the relay refused the sender ({str(error)[:300]})")
+            return
+        self._retry(row, str(error), report, code=error.code)
 
     def _bounce(self, row: SendRow, reason: str, report: SendReport) -> None:
         with self._transaction() as conn:
@@ -223,12 +251,24 @@ class Sender:
         report.bounced += 1
         log.warning("digest.bounced", extra={"subscriber": row.subscriber_id, "reason": reason[:200]})
 
-    def _retry(self, row: SendRow, error: MailTemporaryError, connection: _Connection, report: SendReport) -> None:
-        if error.code is None:  # dropped connection: open a new one for the next message
-            connection.reset()
+    def _uncertain(self, row: SendRow, error: MailTemporaryError, report: SendReport) -> None:
+        """The relay had the whole message and gave no answer: it may have been delivered. As after a crash
+        during DATA (ledger.recover): resent once with the same Message-ID, then 'ambiguous', never 'failed'."""
+        attempts = row.attempts + 1
+        if row.resends == 0:
+            note = f"ambiguous: {str(error)[:300]}; resending once"
+            self._set(row, status="pending", attempts=attempts, resends=1, last_error=note)
+            report.retried += 1
+        else:
+            note = f"ambiguous twice: {str(error)[:300]}; not resent again"
+            self._set(row, status="ambiguous", attempts=attempts, last_error=note)
+            report.ambiguous += 1
+        log.warning("digest.ambiguous", extra={"subscriber": row.subscriber_id, "resent": row.resends == 0})
+
+    def _retry(self, row: SendRow, reason: str, report: SendReport, code: int | None = None) -> None:
         attempts = row.attempts + 1
         if attempts >= self.settings.digest_max_attempts:
-            self._set(row, status="failed", attempts=attempts, last_error=str(error)[:500])
+            self._set(row, status="failed", attempts=attempts, last_error=reason[:500])
             report.failed += 1
             return
         delay = self.settings.digest_retry_base_s * 2 ** (attempts - 1)
@@ -236,11 +276,11 @@ class Sender:
             row,
             status="pending",
             attempts=attempts,
-            last_error=str(error)[:500],
+            last_error=reason[:500],
             next_attempt_at=self.clock() + timedelta(seconds=delay),
         )
         report.retried += 1
-        log.info("digest.retry", extra={"subscriber": row.subscriber_id, "attempt": attempts, "code": error.code})
+        log.info("digest.retry", extra={"subscriber": row.subscriber_id, "attempt": attempts, "code": code})
 
     def _release(self, row: SendRow) -> None:
         self._set(row, status="pending")
@@ -250,15 +290,19 @@ class Sender:
             ledger.set_row(conn, row.id, **values)
 
     def _check_threshold(self, edition: Edition, report: SendReport) -> None:
-        errors = report.bounced + report.failed + report.retried
-        if report.attempts < self.settings.digest_pause_min_attempts:
+        """After every message, so that a relay refusing everyone stops the run within
+        digest_pause_min_attempts messages, not at the end of a batch."""
+        if report.status != "sending" or report.attempts < self.settings.digest_pause_min_attempts:
             return
+        errors = report.errors
         if errors / report.attempts > self.settings.digest_pause_error_ratio:
-            note = f"paused: {errors} errors in {report.attempts} attempts"
-            with self._transaction() as conn:
-                ledger.set_edition(conn, edition.id, status="paused", note=note)
-            report.status = "paused"
-            log.error("digest.edition_paused", extra={"edition": edition.id, "errors": errors})
+            self._pause(edition, report, f"paused: {errors} errors in {report.attempts} attempts")
+
+    def _pause(self, edition: Edition, report: SendReport, note: str) -> None:
+        with self._transaction() as conn:
+            ledger.set_edition(conn, edition.id, status="paused", note=note[:500])
+        report.status = "paused"
+        log.error("digest.edition_paused", extra={"edition": edition.id, "errors": report.errors, "note": note})
 
 
 def _aware(value: datetime) -> datetime:

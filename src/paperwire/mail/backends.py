@@ -21,25 +21,40 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput, UpstreamUnavailable
+from paperwire.mail.replies import is_recipient_refusal
 
 log = logging.getLogger(__name__)
 
 
 class MailTemporaryError(UpstreamUnavailable):
-    """A 4xx answer or a dropped connection: try again later."""
+    """A 4xx answer or a dropped connection: try again later.
+
+    `after_data`: the whole message was handed over and the connection dropped before the server
+    answered, so the server may have accepted it (the outcome is uncertain, not a failure)."""
 
     def __init__(self, message: str, code: int | None = None, after_data: bool = False) -> None:
         super().__init__(message)
         self.code = code
-        self.after_data = after_data  # the server may have accepted the message: ambiguous
+        self.after_data = after_data
+
+
+BOUNCE, SENDER, POLICY = "bounce", "sender", "policy"
 
 
 class MailPermanentError(UpstreamUnavailable):
-    """A 5xx answer for the recipient: a hard bounce."""
+    """A 5xx answer. `kind` says whom it is about (paperwire.mail.replies has the rule):
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    - "bounce": the relay refused this recipient after RCPT (a hard bounce: the only kind that suppresses);
+    - "sender": the session or the sender was refused (greeting, EHLO, authentication, MAIL FROM):
+      nothing can be sent until an operator looks, whoever the recipient;
+    - "policy": any other refusal (a policy 5xx after RCPT, DATA refused, a feature missing): this
+      message was not sent, and nobody's address is at fault.
+    """
+
+    def __init__(self, message: str, code: int | None = None, kind: str = POLICY) -> None:
         super().__init__(message)
         self.code = code
+        self.kind = kind
 
 
 class MailSession(Protocol):
@@ -114,6 +129,11 @@ class SMTPMailer:
                     smtp.starttls(context=ssl.create_default_context())
             if self.username:
                 smtp.login(self.username, self.password or "")
+        except smtplib.SMTPResponseException as error:
+            where = f"SMTP {self.host}:{self.port} refused the session"
+            raise _classify(error.smtp_code, error.smtp_error, stage="session", prefix=where) from error
+        except smtplib.SMTPNotSupportedError as error:  # STARTTLS or AUTH asked for but not offered
+            raise MailPermanentError(f"SMTP {self.host}:{self.port}: {error}", kind=SENDER) from error
         except (OSError, smtplib.SMTPException) as error:
             raise MailTemporaryError(f"SMTP {self.host}:{self.port} unreachable: {error}") from error
         return smtp
@@ -151,29 +171,33 @@ class SMTPSession:
         if sender.isascii() and recipient.isascii():
             if self.smtp.has_extn("pipelining"):
                 return _pipelined(self.smtp, sender, recipient, data)
-            return self.smtp.sendmail(sender, [recipient], data)
+            return _stepwise(self.smtp, sender, recipient, data, [])
         if not self.smtp.has_extn("smtputf8"):  # as SMTP.send_message does
             raise smtplib.SMTPNotSupportedError(
                 "One or more source or delivery addresses require internationalized"
                 " email support, but the server does not advertise SMTPUTF8"
             )
-        return self.smtp.sendmail(sender, [recipient], data, ["SMTPUTF8", "BODY=8BITMIME"])
+        return _stepwise(self.smtp, sender, recipient, data, ["SMTPUTF8", "BODY=8BITMIME"])
 
     def _mapped(self, send: Callable[..., dict[str, tuple[int, bytes]]], *args: Any) -> None:
         try:
             refused = send(*args)
         except smtplib.SMTPRecipientsRefused as error:
             code, reason = next(iter(error.recipients.values()))
-            raise _classify(code, reason) from error
-        except smtplib.SMTPResponseException as error:
-            raise _classify(error.smtp_code, error.smtp_error, after_data=True) from error
-        except smtplib.SMTPServerDisconnected as error:
-            raise MailTemporaryError(f"SMTP connection dropped: {error}", after_data=True) from error
+            raise _classify(code, reason, stage="rcpt") from error
+        except smtplib.SMTPSenderRefused as error:
+            raise _classify(error.smtp_code, error.smtp_error, stage="session") from error
+        except smtplib.SMTPResponseException as error:  # DATA refused, or the content refused at the end
+            raise _classify(error.smtp_code, error.smtp_error, stage="data") from error
+        except smtplib.SMTPNotSupportedError as error:
+            raise MailPermanentError(f"SMTP: {error}", kind=POLICY) from error
+        except smtplib.SMTPServerDisconnected as error:  # before the content went out: nothing was accepted
+            raise MailTemporaryError(f"SMTP connection dropped: {error}") from error
         except OSError as error:
-            raise MailTemporaryError(f"SMTP connection failed: {error}", after_data=True) from error
+            raise MailTemporaryError(f"SMTP connection failed: {error}") from error
         if refused:
             code, reason = next(iter(refused.values()))
-            raise _classify(code, reason)
+            raise _classify(code, reason, stage="rcpt")
 
 
 def _pipelined(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> dict[str, tuple[int, bytes]]:
@@ -188,10 +212,41 @@ def _pipelined(smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes) -> 
         if rcpt[0] not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({recipient: rcpt})
         raise smtplib.SMTPDataError(*start)
+    return _content(smtp, data)
+
+
+def _stepwise(
+    smtp: smtplib.SMTP, sender: str, recipient: str, data: bytes, options: list[str]
+) -> dict[str, tuple[int, bytes]]:
+    """MAIL, RCPT, DATA one at a time (SMTP.sendmail's steps), so that a dropped connection is known to
+    have happened before or after the content went out."""
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        _abort(smtp, code == 421)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(recipient)
+    if code not in (250, 251):
+        _abort(smtp, code == 421)
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        _abort(smtp, code == 421)
+        raise smtplib.SMTPDataError(code, reply)
+    return _content(smtp, data)
+
+
+def _content(smtp: smtplib.SMTP, data: bytes) -> dict[str, tuple[int, bytes]]:
+    """Send the message after a 354 and read the final answer. No answer once the last byte went out
+    is uncertain (the server may have queued the message): MailTemporaryError(after_data=True)."""
     if data.startswith(b".") or b"\n." in data:
         data = re.sub(rb"(?m)^\.", b"..", data)  # dot-stuffing (RFC 5321 4.5.2)
     smtp.send(data + (b"" if data.endswith(b"\r\n") else b"\r\n") + b".\r\n")
-    code, reply = smtp.getreply()
+    try:
+        code, reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        smtp.close()
+        raise MailTemporaryError(f"SMTP connection dropped after DATA: {error}", after_data=True) from error
     if code != 250:
         _abort(smtp, code == 421)
         raise smtplib.SMTPDataError(code, reply)
@@ -207,11 +262,18 @@ def _abort(smtp: smtplib.SMTP, close: bool) -> None:
         smtp.rset()
 
 
-def _classify(code: int, reason: bytes | str, after_data: bool = False) -> UpstreamUnavailable:
+def _classify(code: int, reason: bytes | str, *, stage: str, prefix: str = "SMTP") -> UpstreamUnavailable:
+    """4xx: temporary. 5xx: a bounce only after RCPT and only when it names the recipient (replies.py);
+    5xx to the session or MAIL FROM is about the sender; anything else is a policy refusal."""
     text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-    if 500 <= code < 600:
-        return MailPermanentError(f"SMTP {code}: {text}", code)
-    return MailTemporaryError(f"SMTP {code}: {text}", code, after_data=after_data)
+    message = f"{prefix} {code}: {text}"
+    if not 500 <= code < 600:
+        return MailTemporaryError(message, code)
+    if stage == "session":
+        return MailPermanentError(message, code, kind=SENDER)
+    if stage == "rcpt" and is_recipient_refusal(code, text):
+        return MailPermanentError(message, code, kind=BOUNCE)
+    return MailPermanentError(message, code, kind=POLICY)
 
 
 def build_mailer(settings: Settings) -> MemoryMailer | SMTPMailer:
