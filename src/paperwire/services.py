@@ -76,7 +76,7 @@ def build_services(
         search=search,
         mailer=mailer,
         digest=DigestService(engine, settings, mailer, search=search, clock=clock),
-        subscriptions=SubscriptionService(engine, settings, mailer, clock=clock),
+        subscriptions=SubscriptionService(engine, settings, clock=clock),
         community=build_community(engine, settings, fetch),
         caches=PageCaches(),
         clock=clock,

@@ -18,7 +18,6 @@ from sqlalchemy import Engine, select
 
 from paperwire.config import Settings
 from paperwire.digest.subscriptions import SubscriptionService
-from paperwire.mail import MemoryMailer
 from paperwire.storage.digest_tables import digest_sends, subscribers
 from paperwire.storage.papers import upsert_papers
 from tests.factories import make_record
@@ -32,7 +31,7 @@ def populate(engine: Engine, settings: Settings) -> None:
     today = datetime.now(UTC).date()
     with engine.begin() as conn:
         upsert_papers(conn, [make_record(upvotes=3, announced=today) for _ in range(5)])
-    subscriptions = SubscriptionService(engine, settings, MemoryMailer())
+    subscriptions = SubscriptionService(engine, settings)
     for n in range(SUBSCRIBERS):
         subscriptions.add_confirmed(f"reader{n}@example.org")
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from paperwire.config import Settings
 from paperwire.digest.service import DigestService
 from paperwire.digest.subscriptions import SubscriptionService
-from paperwire.mail import MemoryMailer, SMTPMailer
+from paperwire.mail import SMTPMailer
 from paperwire.storage.papers import upsert_papers
 from tests.factories import make_record
 from tests.smtpserver import RecordingHandler, smtp_server
@@ -64,7 +64,7 @@ def test_a_sent_digest_carries_a_valid_signature_over_the_unsubscribe_headers(
     with engine.begin() as conn:
         titles = "Ünïcode & <b>bold</b> titles"
         upsert_papers(conn, [make_record(upvotes=3, announced=TUESDAY, title=titles) for _ in range(3)])
-    SubscriptionService(engine, settings, MemoryMailer()).add_confirmed("reader@example.org")
+    SubscriptionService(engine, settings).add_confirmed("reader@example.org")
     handler = RawHandler()
     with smtp_server(handler) as (url, _):
         clock = lambda: datetime(2026, 11, 24, 14, tzinfo=UTC)  # noqa: E731

@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from paperwire.config import Settings
+from paperwire.digest import links
 from paperwire.digest.service import DigestService
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.mail import MemoryMailer, SMTPMailer
+from paperwire.storage import subscribers
 from paperwire.storage.papers import upsert_papers
 from paperwire.web.app import create_app
 from tests.factories import make_record
@@ -136,6 +138,42 @@ def test_confirm_link_get_does_not_confirm_and_bad_token_is_404(
     assert client.post(url + "x").status_code == 404
 
 
+def test_confirmation_link_is_single_use(client: TestClient, engine: Engine, settings: Settings) -> None:
+    outbox = client.app.services.mailer.outbox  # type: ignore[attr-defined]
+    subscribe_and_confirm(client, outbox, "once@example.org")
+    url = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
+    replay = client.post(url)
+    assert replay.status_code == 404
+    assert "already been used" in BeautifulSoup(replay.text, "html.parser").get_text()
+    assert DigestService(engine, settings, MemoryMailer()).status()["subscribers"] == {"active": 1}
+
+
+def test_used_confirmation_link_does_not_reactivate_an_unsubscribed_address(
+    client: TestClient, engine: Engine, settings: Settings
+) -> None:
+    outbox = client.app.services.mailer.outbox  # type: ignore[attr-defined]
+    subscribe_and_confirm(client, outbox, "left@example.org")
+    confirm = link_in(outbox[-1], r"http://testserver/subscribe/confirm/\S+")
+    with engine.connect() as conn:
+        subscriber = subscribers.get_by_email(conn, "left@example.org")
+    unsubscribe = links.unsubscribe_url(settings, subscriber)
+    assert client.post(unsubscribe).status_code == 200
+    assert client.post(confirm).status_code == 404  # within the link's 72 hours
+    assert DigestService(engine, settings, MemoryMailer()).status()["subscribers"] == {"unsubscribed": 1}
+
+
+def test_a_new_confirmation_link_replaces_the_previous_one(engine: Engine, settings: Settings) -> None:
+    app = create_app(dataclasses.replace(settings, digest_confirm_resend_interval_s=0))
+    with TestClient(app) as client:
+        outbox = app.services.mailer.outbox  # type: ignore[attr-defined]
+        client.post("/subscribe", data={"email": "twice@example.org"})
+        client.post("/subscribe", data={"email": "twice@example.org"})
+        first, second = (link_in(m, r"http://testserver/subscribe/confirm/\S+") for m in outbox)
+        assert client.post(first).status_code == 404
+        assert client.post(second).status_code == 200
+    app.services.engine.dispose()
+
+
 def test_preview_requires_admin(client: TestClient) -> None:
     assert client.get("/digest/preview", params={"email": "x@example.org"}).status_code == 403
 
@@ -161,7 +199,7 @@ def test_dry_run_counts_only_what_would_really_be_sent(engine: Engine, settings:
     tuesday = date(2026, 11, 24)
     add_papers(engine, tuesday, 3)
     for email in ("a@example.org", "b@example.org"):
-        SubscriptionService(engine, settings, MemoryMailer()).add_confirmed(email)
+        SubscriptionService(engine, settings).add_confirmed(email)
     mailer = MemoryMailer()
     service = DigestService(engine, settings, mailer, clock=lambda: at(tuesday))
     assert service.dry_run(tuesday)["would_send"] == 2

@@ -43,7 +43,7 @@ def pipelining(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 def populate(engine: Engine, settings: Settings, count: int, **paper: Any) -> list[str]:
     with engine.begin() as conn:
         upsert_papers(conn, [make_record(upvotes=3, announced=TUESDAY, **paper) for _ in range(3)])
-    subscriptions = SubscriptionService(engine, settings, MemoryMailer())
+    subscriptions = SubscriptionService(engine, settings)
     emails = [f"r{n}@example.org" for n in range(count)]
     for email in emails:
         subscriptions.add_confirmed(email)

@@ -94,8 +94,11 @@ def add(
     require_schema(services.engine)
     subscriptions = services.subscriptions
     action = "add confirmed" if confirmed else "send confirmation to"
-    if not dry_run:
-        subscriptions.add_confirmed(email) if confirmed else subscriptions.request(email)
+    if confirmed and not dry_run:
+        subscriptions.add_confirmed(email)
+    elif not dry_run:
+        for message in subscriptions.request(email):
+            services.mailer.send(message)
     result = {"email": email, "action": action, "dry_run": dry_run}
     if json_output:
         _common.print_json(result)

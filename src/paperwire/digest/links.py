@@ -15,7 +15,8 @@ def _base(settings: Settings) -> str:
 
 
 def confirm_url(settings: Settings, subscriber: Subscriber) -> str:
-    return f"{_base(settings)}/subscribe/confirm/{confirm_token(settings, subscriber.id, subscriber.token_key)}"
+    token = confirm_token(settings, subscriber.id, subscriber.token_key, subscriber.confirm_nonce or "")
+    return f"{_base(settings)}/subscribe/confirm/{token}"
 
 
 def manage_url(settings: Settings, subscriber: Subscriber) -> str:

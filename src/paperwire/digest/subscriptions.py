@@ -5,10 +5,12 @@ Profiles of logged-in users call `subscription_for_user` / `subscribe_user` / `u
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 from sqlalchemy import Connection, Engine
 
@@ -18,7 +20,7 @@ from paperwire.digest import links
 from paperwire.digest.preferences import Preferences, Sections
 from paperwire.digest.tokens import read_confirm_token, read_manage_token
 from paperwire.errors import InvalidInput, NotFound, RateLimited
-from paperwire.mail import Mailer, render_email
+from paperwire.mail import render_email
 from paperwire.storage import subscribers as repo
 from paperwire.storage.subscribers import ACTIVE, UNSUBSCRIBED, Subscriber
 
@@ -43,26 +45,31 @@ def check_email(email: str) -> str:
 
 
 class SubscriptionService:
-    def __init__(self, engine: Engine, settings: Settings, mailer: Mailer, clock: Clock = _utcnow) -> None:
-        self.engine, self.settings, self.mailer, self.clock = engine, settings, mailer, clock
+    def __init__(self, engine: Engine, settings: Settings, clock: Clock = _utcnow) -> None:
+        self.engine, self.settings, self.clock = engine, settings, clock
 
-    def request(self, email: str, client: str | None = None) -> None:
-        """Start double opt-in. Same outcome for the caller whether the address is new, known or limited
-        (per address: confirmation e-mails; per client IP: requests, counted in the shared rate_limits table)."""
+    def request(self, email: str, client: str | None = None) -> list[EmailMessage]:
+        """Start double opt-in; returns the confirmation e-mail to send after the answer (none when the
+        address is already active or limited). Whoever calls this must answer the same whatever it returns:
+        /subscribe sends it after the response (as account mail is sent), so status, body and timing are
+        the same for a new, pending or subscribed address and with SMTP down (per address: confirmation
+        e-mails; per client IP: requests, counted in the shared rate_limits table)."""
         email = check_email(email)
         now = self.clock()
         if client is not None and self._client_limited(client, now):
-            return
+            return []
         with self.engine.begin() as conn:
             subscriber = repo.get_by_email(conn, email) or repo.create(
                 conn, email, now, sections=Sections(trending=self.settings.digest_trending_limit).as_json()
             )
             if subscriber.status == ACTIVE or not self._may_send_confirmation(subscriber, now):
                 log.info("digest.subscribe.no_mail", extra={"subscriber": subscriber.id, "status": subscriber.status})
-                return
+                return []
             sends = subscriber.confirm_sends + 1 if self._same_day(subscriber, now) else 1
-            repo.set_fields(conn, subscriber.id, confirm_sent_at=now, confirm_sends=sends)
-        self._send_confirmation(subscriber)  # after commit: the link must point at a stored row
+            nonce = repo.new_confirm_nonce()  # a new link replaces the previous one
+            repo.set_fields(conn, subscriber.id, confirm_sent_at=now, confirm_sends=sends, confirm_nonce=nonce)
+        subscriber = dataclasses.replace(subscriber, confirm_nonce=nonce)
+        return [self._confirmation(subscriber)]  # sent after commit: the link must point at a stored row
 
     def _client_limited(self, client: str, now: datetime) -> bool:
         try:
@@ -87,22 +94,24 @@ class SubscriptionService:
             self._same_day(subscriber, now) and subscriber.confirm_sends >= self.settings.digest_confirm_max_per_day
         )
 
-    def _send_confirmation(self, subscriber: Subscriber) -> None:
+    def _confirmation(self, subscriber: Subscriber) -> EmailMessage:
         context = {
             "confirm_url": links.confirm_url(self.settings, subscriber),
             "hours": self.settings.digest_confirm_max_age_hours,
             "base_url": self.settings.base_url,
         }
-        message = render_email("confirm-subscription", context, to=subscriber.email, sender=self.settings.mail_from)
-        self.mailer.send(message)
-        log.info("digest.subscribe.confirmation_sent", extra={"subscriber": subscriber.id})
+        log.info("digest.subscribe.confirmation_queued", extra={"subscriber": subscriber.id})
+        return render_email("confirm-subscription", context, to=subscriber.email, sender=self.settings.mail_from)
 
     def confirm(self, token: str) -> Subscriber:
-        subscriber_id, key = read_confirm_token(self.settings, token)
+        """Single use: the link's nonce must be the subscriber's current one, and is cleared here, so a used
+        (or superseded) link neither confirms twice nor re-activates an address that unsubscribed since."""
+        subscriber_id, key, nonce = read_confirm_token(self.settings, token)
         with self.engine.begin() as conn:
             subscriber = self._checked(conn, subscriber_id, key)
-            if subscriber.status != ACTIVE:
-                repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=self.clock(), bounce_reason=None)
+            confirmed = dict(status=ACTIVE, confirmed_at=self.clock(), bounce_reason=None, soft_bounces=0)
+            if not repo.use_confirm_nonce(conn, subscriber.id, nonce, **confirmed):
+                raise NotFound("this confirmation link has already been used: subscribe again to get a new one")
             return repo.get(conn, subscriber.id) or subscriber
 
     def from_manage_token(self, token: str) -> Subscriber:
@@ -115,7 +124,9 @@ class SubscriptionService:
         subscriber = self.from_manage_token(token)
         if subscriber.status != UNSUBSCRIBED:
             with self.engine.begin() as conn:
-                repo.set_fields(conn, subscriber.id, status=UNSUBSCRIBED, unsubscribed_at=self.clock())
+                repo.set_fields(
+                    conn, subscriber.id, status=UNSUBSCRIBED, unsubscribed_at=self.clock(), confirm_nonce=None
+                )
             log.info("digest.unsubscribed", extra={"subscriber": subscriber.id})
         return subscriber
 
@@ -139,7 +150,7 @@ class SubscriptionService:
         email, now = check_email(verified_email), self.clock()
         with self.engine.begin() as conn:
             subscriber = repo.get_by_email(conn, email) or repo.create(conn, email, now)
-            repo.set_fields(conn, subscriber.id, user_id=user_id, status=ACTIVE, confirmed_at=now)
+            repo.set_fields(conn, subscriber.id, user_id=user_id, status=ACTIVE, confirmed_at=now, confirm_nonce=None)
             return repo.get(conn, subscriber.id) or subscriber
 
     def add_confirmed(self, email: str) -> Subscriber:
@@ -148,7 +159,7 @@ class SubscriptionService:
         sections = Sections(trending=self.settings.digest_trending_limit).as_json()
         with self.engine.begin() as conn:
             subscriber = repo.get_by_email(conn, email) or repo.create(conn, email, now, sections=sections)
-            repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=now)
+            repo.set_fields(conn, subscriber.id, status=ACTIVE, confirmed_at=now, confirm_nonce=None)
             return repo.get(conn, subscriber.id) or subscriber
 
     def _checked(self, conn: Connection, subscriber_id: int, key: str) -> Subscriber:

@@ -14,8 +14,9 @@ CONFIRM = "paperwire.digest.confirm"
 MANAGE = "paperwire.digest.manage"
 
 
-def confirm_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
-    return signing.sign(effective_secret(settings), CONFIRM, [subscriber_id, token_key])
+def confirm_token(settings: Settings, subscriber_id: int, token_key: str, nonce: str) -> str:
+    """Expiring and single use: `nonce` is the subscriber's confirm_nonce, cleared when the link is used."""
+    return signing.sign(effective_secret(settings), CONFIRM, [subscriber_id, token_key, nonce])
 
 
 def manage_token(settings: Settings, subscriber_id: int, token_key: str) -> str:
@@ -28,7 +29,7 @@ def _manage_token(secret: str, subscriber_id: int, token_key: str) -> str:
     return signing.sign(secret, MANAGE, [subscriber_id, token_key], timed=False)
 
 
-def read_confirm_token(settings: Settings, token: str) -> tuple[int, str]:
+def read_confirm_token(settings: Settings, token: str) -> tuple[int, str, str]:
     max_age_s = settings.digest_confirm_max_age_hours * 3600
     try:
         value = signing.unsign(effective_secret(settings), CONFIRM, token, max_age_s=max_age_s)
@@ -36,7 +37,9 @@ def read_confirm_token(settings: Settings, token: str) -> tuple[int, str]:
         raise NotFound("this confirmation link has expired: subscribe again to get a new one") from None
     except signing.BadLink:
         raise NotFound("this confirmation link is not valid") from None
-    return int(value[0]), str(value[1])
+    if len(value) != 3:  # a link from before links were single use
+        raise NotFound("this confirmation link is no longer valid: subscribe again to get a new one")
+    return int(value[0]), str(value[1]), str(value[2])
 
 
 def read_manage_token(settings: Settings, token: str) -> tuple[int, str]:

@@ -28,7 +28,7 @@ subscribers = Table(
     METADATA,
     Column("id", Integer, primary_key=True),
     Column("email", String(320), nullable=False, unique=True),  # lowercased
-    Column("status", String(16), nullable=False, index=True),  # pending | active | unsubscribed | bounced
+    Column("status", String(16), nullable=False, index=True),  # pending | active | unsubscribed | bounced | complained
     Column("frequency", String(8), nullable=False, default="daily"),  # daily | weekly
     Column("weekly_day", Integer, nullable=False, default=0),  # 0 = Monday
     Column("paused", Boolean, nullable=False, default=False),
@@ -41,6 +41,9 @@ subscribers = Table(
     Column("confirm_sent_at", DateTime(timezone=True), nullable=True),
     Column("confirm_sends", Integer, nullable=False, default=0),  # in the current rate-limit window
     Column("bounce_reason", Text, nullable=True),
+    Column("confirm_nonce", String(32), nullable=True),  # the one valid confirmation link; None once used
+    Column("soft_bounces", Integer, nullable=False, default=0, server_default="0"),  # since soft_bounce_since
+    Column("soft_bounce_since", DateTime(timezone=True), nullable=True),  # the first soft bounce of the window
 )
 
 digest_editions = Table(

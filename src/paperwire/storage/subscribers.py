@@ -16,6 +16,7 @@ ACTIVE = "active"
 PENDING = "pending"
 UNSUBSCRIBED = "unsubscribed"
 BOUNCED = "bounced"
+COMPLAINED = "complained"  # marked our mail as spam (a feedback report): suppressed like a hard bounce
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Subscriber:
     token_key: str
     confirm_sent_at: datetime | None
     confirm_sends: int
+    confirm_nonce: str | None = None
+    soft_bounces: int = 0
+    soft_bounce_since: datetime | None = None
 
 
 def normalize_email(email: str) -> str:
@@ -51,6 +55,9 @@ def _subscriber(row: Any) -> Subscriber:
         token_key=m["token_key"],
         confirm_sent_at=m["confirm_sent_at"],
         confirm_sends=m["confirm_sends"],
+        confirm_nonce=m["confirm_nonce"],
+        soft_bounces=m["soft_bounces"] or 0,
+        soft_bounce_since=m["soft_bounce_since"],
     )
 
 
@@ -99,6 +106,23 @@ def create(
 
 def set_fields(conn: Connection, subscriber_id: int, **values: Any) -> None:
     conn.execute(update(subscribers).where(subscribers.c.id == subscriber_id).values(**values))
+
+
+def new_confirm_nonce() -> str:
+    return secrets.token_hex(8)
+
+
+def use_confirm_nonce(conn: Connection, subscriber_id: int, nonce: str, **values: Any) -> bool:
+    """Set `values` and clear the nonce if it is still `nonce`; False when already used or replaced.
+    One conditional UPDATE, so two concurrent uses of one link cannot both succeed."""
+    if not nonce:
+        return False
+    query = (
+        update(subscribers)
+        .where(subscribers.c.id == subscriber_id, subscribers.c.confirm_nonce == nonce)
+        .values(confirm_nonce=None, **values)
+    )
+    return bool(conn.execute(query).rowcount)
 
 
 def rotate_token_key(conn: Connection, subscriber_id: int) -> None:

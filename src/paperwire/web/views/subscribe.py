@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperwire.digest import links
@@ -20,7 +20,7 @@ from paperwire.storage.subscribers import ACTIVE, Subscriber
 from paperwire.storage.users import User
 from paperwire.web.builders.periods import parse_day
 from paperwire.web.deps import DigestDep, subscriptions_of, templates_of
-from paperwire.web.views.accounts import LoggedIn, PageAuth
+from paperwire.web.views.accounts import LoggedIn, PageAuth, send_later
 
 router = APIRouter(tags=["digests"])
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -42,12 +42,15 @@ def subscribe_form(request: Request) -> Response:
 
 
 @router.post("/subscribe", name="subscribe.request", response_class=HTMLResponse)
-def subscribe(request: Request, email: str = Form("")) -> Response:
-    """Always the same answer for a valid address, known or not, rate-limited or not."""
+def subscribe(request: Request, tasks: BackgroundTasks, email: str = Form("")) -> Response:
+    """Always the same answer for a valid address: new, pending, subscribed or rate-limited, SMTP up or down.
+    The confirmation e-mail goes out after the response, as account mail does, so neither the status nor
+    the time taken says anything about the address."""
     try:
-        _service(request).request(email, client=request.client.host if request.client else "unknown")
+        messages = _service(request).request(email, client=request.client.host if request.client else "unknown")
     except InvalidInput as error:
         return _page(request, "form", {"error": str(error), "email": email[:254]}, status=400)
+    send_later(request, tasks, messages)
     return _page(request, "check_inbox", {})
 
 
