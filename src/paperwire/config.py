@@ -83,6 +83,10 @@ class Settings:
     digest_list_id: str = ""  # List-Id value; empty: "paperwire digest <digest.HOST>"
     digest_unsubscribe_mailto: str = ""  # mailto address for List-Unsubscribe; empty: unsubscribe@<From domain>
     digest_admin_token: str = field(default="", repr=False)  # enables /digest/preview?token=...
+    digest_soft_bounce_limit: int = 3  # suppress an address at this many soft bounces (4.x.x) ... (0 = never)
+    digest_soft_bounce_window_days: int = 14  # ... within this many days of the first
+    bounce_webhook_secret: str = field(default="", repr=False)  # enables POST /api/hooks/bounces (HMAC-signed)
+    bounce_webhook_max_age_s: int = 300  # a webhook signature older or newer than this is refused
     dkim_selector: str = ""
     dkim_domain: str = ""
     dkim_private_key_path: str = ""

@@ -17,6 +17,7 @@ from paperwire.caching import VersionClock, VersionedCache
 from paperwire.community.service import Community, build_community
 from paperwire.community.submissions import Fetcher
 from paperwire.config import Settings
+from paperwire.digest.bounces import BounceService
 from paperwire.digest.service import Clock, DigestService, utcnow
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.ingest.service import IngestService
@@ -50,6 +51,7 @@ class Services:
     mailer: Mailer
     digest: DigestService
     subscriptions: SubscriptionService
+    bounces: BounceService
     community: Community
     caches: PageCaches
     clock: Clock  # now, in UTC: trending ages and digest days are measured with it
@@ -77,6 +79,7 @@ def build_services(
         mailer=mailer,
         digest=DigestService(engine, settings, mailer, search=search, clock=clock),
         subscriptions=SubscriptionService(engine, settings, clock=clock),
+        bounces=BounceService(engine, settings, clock=clock),
         community=build_community(engine, settings, fetch),
         caches=PageCaches(),
         clock=clock,

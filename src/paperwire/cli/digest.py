@@ -1,9 +1,10 @@
-"""`paperwire digest send | status | preview | resume` and `paperwire subscribers add | list`."""
+"""`paperwire digest send | status | preview | resume | bounces` and `paperwire subscribers add | list`."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import typer
 
@@ -12,7 +13,9 @@ from paperwire.cli._guard import require_schema
 from paperwire.digest.compose import body_of
 from paperwire.digest.service import DigestService
 
-digest_app = typer.Typer(help="E-mail digests: send editions, show status, preview.", no_args_is_help=True)
+digest_app = typer.Typer(
+    help="E-mail digests: send editions, show status, preview, read bounces.", no_args_is_help=True
+)
 subscribers_app = typer.Typer(help="Digest subscribers (operators).", no_args_is_help=True)
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON.")
 DRY_RUN_OPTION = typer.Option(False, "--dry-run", help="Compose in memory; write and send nothing.")
@@ -80,6 +83,34 @@ def preview(
 def resume(day: str = typer.Argument(..., help="The paused edition's day, YYYY-MM-DD.")) -> None:
     """Resume a paused edition (then run `digest send`)."""
     service().resume(parse_day(day))
+
+
+@digest_app.command("bounces")
+def bounces(
+    path: Path = typer.Argument(
+        ...,
+        exists=True,
+        readable=True,
+        metavar="FILE",
+        help="A DSN or feedback report (.eml), an mbox, or a folder of them.",
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and count what would change; write nothing."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Read bounce (DSN, RFC 3464) and complaint (ARF, RFC 5965) reports: suppress hard bounces and
+    complaints, score soft bounces. Every message is read before anything is written."""
+    services = _common.services()
+    require_schema(services.engine)
+    with _common.progress("messages") as bar:
+        task = bar.add_task("reading reports", total=None, rate="")
+        events, report = services.bounces.read(path, step=lambda: bar.advance(task))
+    report = services.bounces.apply(events, report, dry_run=dry_run)
+    if json_output:
+        _common.print_json(report.as_dict())
+        return
+    counts = report.as_dict()
+    line = ", ".join(f"{k} {v}" for k, v in counts.items() if k != "dry_run")
+    _common.console.print(("dry run: " if dry_run else "") + line, highlight=False, markup=False)
 
 
 @subscribers_app.command("add")

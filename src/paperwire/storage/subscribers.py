@@ -35,6 +35,7 @@ class Subscriber:
     confirm_nonce: str | None = None
     soft_bounces: int = 0
     soft_bounce_since: datetime | None = None
+    bounce_reason: str | None = None
 
 
 def normalize_email(email: str) -> str:
@@ -58,6 +59,7 @@ def _subscriber(row: Any) -> Subscriber:
         confirm_nonce=m["confirm_nonce"],
         soft_bounces=m["soft_bounces"] or 0,
         soft_bounce_since=m["soft_bounce_since"],
+        bounce_reason=m["bounce_reason"],
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from paperwire.web.views import accounts, community, feeds, health, pages, subscribe
+from paperwire.web.views import accounts, bounces, community, feeds, health, pages, subscribe
 
 ROUTERS = (
     feeds.router,  # RSS / Atom; before pages so /categories/{cat}.atom wins over /categories/{cat}
     accounts.router,  # sign up, log in, tokens
     community.router,  # submit, vote, comment, moderation
     subscribe.router,  # digests: subscribe, confirm, preferences, unsubscribe
+    bounces.router,  # the signed bounce and complaint webhook
     health.router,
     # Last: the data pages and their JSON twins; /papers/{paper_id:path} matches any longer path.
     pages.router,
