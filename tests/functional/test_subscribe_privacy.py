@@ -41,13 +41,18 @@ def test_subscribe_answers_the_same_for_new_pending_subscribed_and_smtp_down(
 ) -> None:
     known_addresses(engine, settings)
     down = dataclasses.replace(settings, mail_backend="smtp", smtp_url=f"smtp://127.0.0.1:{free_port()}")
-    with TestClient(create_app(down)) as client:
+    app = create_app(down)
+    with TestClient(app) as client:
         answers = {
             email: answer(client.post("/subscribe", data={"email": email}))
             for email in ("new@example.org", "pending@example.org", "subscribed@example.org")
         }
-    with smtp_server() as (url, handler), TestClient(create_app(dataclasses.replace(down, smtp_url=url))) as client:
-        answers["smtp-up@example.org"] = answer(client.post("/subscribe", data={"email": "smtp-up@example.org"}))
+    app.services.engine.dispose()
+    with smtp_server() as (url, handler):
+        app = create_app(dataclasses.replace(down, smtp_url=url))
+        with TestClient(app) as client:
+            answers["smtp-up@example.org"] = answer(client.post("/subscribe", data={"email": "smtp-up@example.org"}))
+        app.services.engine.dispose()
     assert [r.rcpt_tos for r in handler.received] == [["smtp-up@example.org"]]
     assert len(set(answers.values())) == 1, answers
     status, body = answers["new@example.org"]
