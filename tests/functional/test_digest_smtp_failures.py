@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import smtplib
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -160,6 +164,42 @@ def test_relay_requiring_authentication_pauses_without_suppressing_anyone(engine
     edition = edition_of(engine, settings)
     assert "530" in edition["note"]
     assert edition["sends"] == {"pending": 5}
+
+
+@contextmanager
+def greeting_refusal(reply: bytes) -> Iterator[str]:
+    """A server on loopback that answers every connection with `reply` and hangs up (no SMTP service)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(reply)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"smtp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
+
+
+def test_relay_refusing_the_session_at_greeting_pauses_without_suppressing_anyone(
+    engine: Engine, settings: Settings
+) -> None:
+    populate(engine, settings, 4)
+    with greeting_refusal(b"554 5.7.1 No SMTP service here for you\r\n") as url:
+        [report] = sender(engine, settings, url).send()
+    assert (report.status, report.bounced, report.refused) == ("paused", 0, 1)
+    assert subscriber_counts(engine, settings) == {"active": 4}
+    assert "554" in edition_of(engine, settings)["note"]
 
 
 @pytest.mark.parametrize("reply", ["554 rejected", "554 5.7.1 Relaying denied", "550 5.7.1 Policy rejection"])
