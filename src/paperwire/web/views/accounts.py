@@ -69,6 +69,14 @@ def get_auth(request: Request) -> Auth:
     return auth
 
 
+def viewer_is_moderator(request: Request) -> bool:
+    """True when the request's session belongs to an administrator (hidden papers stay visible to them).
+    Requests without a session cookie cost nothing: no query."""
+    raw = request.cookies.get(session_cookie(settings_of(request)))
+    user = get_auth(request).user if raw else None
+    return bool(user and user.is_admin)
+
+
 async def require_csrf(request: Request, auth: Annotated[Auth, Depends(get_auth)]) -> Auth:
     """403 unless the request carries the CSRF token of this browser's session (form field or header)."""
     token = request.headers.get("x-csrf-token")
