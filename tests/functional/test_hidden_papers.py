@@ -60,7 +60,9 @@ def test_a_moderator_still_sees_a_hidden_paper(
     assert anonymous.get(path.format(id=hidden["hidden"])).status_code == 404
 
 
-def test_a_hidden_paper_is_in_no_list_feed_or_search(settings: Settings, engine: Engine, hidden: dict[str, str]) -> None:
+def test_a_hidden_paper_is_in_no_list_feed_or_search(
+    settings: Settings, engine: Engine, hidden: dict[str, str]
+) -> None:
     client = client_for(make_app(settings)[0])
     pages = {
         "daily": client.get("/papers", params={"date": DAY.isoformat()}).text,

@@ -264,15 +264,15 @@ CHANGES: Page[ChangesQuery] = Page(
 # one paper: similar papers, Markdown, the page
 
 
-def api_similar_query(
-    request: Request, paper_id: str, limit: int = Query(10, description="1..100")
-) -> SimilarQuery:
+def api_similar_query(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
     return SimilarQuery(paper_id, limit, include_hidden=viewer_is_moderator(request))
 
 
 SIMILAR: Page[SimilarQuery] = Page(
     "similar",
-    lambda conn, services, query: build_similar(conn, services.search, query.paper_id, query.limit, query.include_hidden),
+    lambda conn, services, query: build_similar(
+        conn, services.search, query.paper_id, query.limit, query.include_hidden
+    ),
     json=Json(
         "/api/papers/{paper_id:path}/similar",
         lambda data: data["similar"],
