@@ -33,6 +33,8 @@ class Settings:
     arxiv_min_interval_s: float = 3.0
     http_timeout_s: float = 30.0
     http_retries: int = 4
+    http_max_body_bytes: int = 64 * 1024 * 1024  # a larger arXiv answer is refused, not read into memory
+    http_deadline_s: float = 120.0  # one request, body included, never takes longer (slow drips end here)
     serve_ingest_days: int = 3
     # tracked categories for the daily feed; empty means all
     feed_categories: tuple[str, ...] = ()
@@ -52,7 +54,9 @@ class Settings:
     submission_max_paper_age_days: int = 30
     # community: accounts, sessions, rate limits (fixed windows, shared through the database)
     submission_requires_verified_email: bool = True
+    votes_require_verified_email: bool = True
     session_lifetime_hours: int = 336
+    session_idle_timeout_hours: int = 72  # a session unused this long ends; 0: only the lifetime counts
     verify_link_lifetime_hours: int = 48
     reset_link_lifetime_hours: int = 2
     login_attempts_per_15min: int = 10

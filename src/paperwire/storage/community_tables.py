@@ -30,6 +30,7 @@ users = Table(
     Column("email_verified", Boolean, nullable=False, default=False),
     Column("password_hash", String(255), nullable=False),
     Column("display_name", String(64), nullable=False),
+    Column("display_name_key", String(200), nullable=False, unique=True),  # domain.names.name_key
     Column("bio", Text, nullable=False, default=""),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("is_banned", Boolean, nullable=False, default=False),
@@ -92,7 +93,8 @@ comments = Table(
     METADATA,
     Column("id", Integer, primary_key=True),
     Column("paper_id", String(64), ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    # NULL once the author deleted the account: the comment reads "[deleted]" and its replies stay
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("parent_id", Integer, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True, index=True),
     Column("body_md", Text, nullable=False),
     Column("body_html", Text, nullable=False),

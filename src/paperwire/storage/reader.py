@@ -143,11 +143,21 @@ def visible() -> ColumnElement[bool]:
 # by id
 
 
-def papers_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, PaperRow]:
-    """These papers (hidden ones included: callers decide), keyed by id; unknown ids are left out."""
+def papers_by_id(conn: Connection, ids: Sequence[str], *, visible_only: bool = False) -> dict[str, PaperRow]:
+    """These papers keyed by id; unknown ids are left out, and hidden ones too when `visible_only`
+    (search results; the digest ledger reads what it already chose)."""
     found: dict[str, PaperRow] = {}
     for part in chunked(list(dict.fromkeys(ids))):
-        found.update((row.id, row) for row in _rows(conn, select(*COLUMNS).where(papers.c.id.in_(part))))
+        query = select(*COLUMNS).where(papers.c.id.in_(part), *((visible(),) if visible_only else ()))
+        found.update((row.id, row) for row in _rows(conn, query))
+    return found
+
+
+def visible_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Those of `ids` that exist and are not hidden."""
+    found: set[str] = set()
+    for part in chunked(list(dict.fromkeys(ids))):
+        found.update(conn.execute(select(papers.c.id).where(papers.c.id.in_(part), visible())).scalars())
     return found
 
 
@@ -164,8 +174,10 @@ def upvotes_of(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def paper_by_id(conn: Connection, paper_id: str) -> PaperRow | None:
-    rows = _rows(conn, select(*COLUMNS).where(papers.c.id == paper_id))
+def paper_by_id(conn: Connection, paper_id: str, *, visible_only: bool = False) -> PaperRow | None:
+    """The paper, or None; None for a hidden one too when `visible_only` (in the same one query)."""
+    query = select(*COLUMNS).where(papers.c.id == paper_id, *((visible(),) if visible_only else ()))
+    rows = _rows(conn, query)
     return rows[0] if rows else None
 
 

@@ -67,3 +67,9 @@ def unhide_paper(conn: Connection, paper_id: str) -> None:
 
 def hidden_ids(conn: Connection) -> set[str]:
     return {paper_id for (paper_id,) in conn.execute(select(hidden_papers.c.paper_id))}
+
+
+def submitter_of(conn: Connection, paper_id: str) -> int | None:
+    """The account that submitted the paper, if one did (and still exists)."""
+    query = select(submissions.c.user_id).where(submissions.c.paper_id == paper_id)
+    return conn.execute(query).scalar_one_or_none()

@@ -32,8 +32,13 @@ def canonical_id(raw: str) -> str:
         return raw.strip()
 
 
-def find_paper(conn: Connection, raw_id: str) -> PaperRow:
-    row = reader.paper_by_id(conn, raw_id) or reader.paper_by_id(conn, canonical_id(raw_id))
+def find_paper(conn: Connection, raw_id: str, include_hidden: bool = False) -> PaperRow:
+    """The paper; NotFound when there is none, or when a moderator hid it (unless `include_hidden`:
+    the moderator's own view). The same message either way, so a hidden paper cannot be told apart."""
+    visible_only = not include_hidden
+    row = reader.paper_by_id(conn, raw_id, visible_only=visible_only) or reader.paper_by_id(
+        conn, canonical_id(raw_id), visible_only=visible_only
+    )
     if row is None:
         raise NotFound(f"no paper with id {raw_id[:80]!r}")
     return row
@@ -52,8 +57,8 @@ def similar_papers(search: SearchService, paper_id: str, limit: int = SIMILAR_LI
     ]
 
 
-def build_paper(conn: Connection, settings: Settings, raw_id: str) -> dict[str, Any]:
-    row = find_paper(conn, raw_id)
+def build_paper(conn: Connection, settings: Settings, raw_id: str, include_hidden: bool = False) -> dict[str, Any]:
+    row = find_paper(conn, raw_id, include_hidden)
     [paper] = paper_dicts(conn, settings, [row])
     paper.update(
         comment=row.comment,
@@ -66,9 +71,13 @@ def build_paper(conn: Connection, settings: Settings, raw_id: str) -> dict[str, 
     return {"paper": paper}
 
 
-def build_similar(conn: Connection, search: SearchService, raw_id: str, limit: int = SIMILAR_LIMIT) -> dict[str, Any]:
+def build_similar(
+    conn: Connection, search: SearchService, raw_id: str, limit: int = SIMILAR_LIMIT, include_hidden: bool = False
+) -> dict[str, Any]:
     if not 1 <= limit <= MAX_SIMILAR:
         raise InvalidInput(f"limit: expected 1..{MAX_SIMILAR}, got {limit}")
-    row = find_paper(conn, raw_id)
+    row = find_paper(conn, raw_id, include_hidden)
     paper = {"id": row.id, "title": row.title, "url": paper_path(row.id)}
-    return {"id": row.id, "paper": paper, "similar": similar_papers(search, row.id, limit)}
+    similar = similar_papers(search, row.id, limit)
+    shown = reader.visible_ids(conn, [s["id"] for s in similar])
+    return {"id": row.id, "paper": paper, "similar": [s for s in similar if s["id"] in shown]}

@@ -111,7 +111,7 @@ def build_search(conn: Connection, settings: Settings, search: SearchService, qu
     if not query.full_text():
         return result
     total, hits, degraded = _run(search, conn, query)
-    rows = reader.papers_by_id(conn, [pid for pid, _ in hits])
+    rows = reader.papers_by_id(conn, [pid for pid, _ in hits], visible_only=True)
     found = [(rows[pid], score) for pid, score in hits if pid in rows]
     shown = paper_dicts(conn, settings, [row for row, _ in found])
     papers = [{**paper, "score": score} for paper, (_, score) in zip(shown, found, strict=True)]

@@ -22,6 +22,7 @@ from paperwire.web.markdown import paper_markdown
 from paperwire.web.responses import Body, render_html
 from paperwire.web.schema import AuthorPage, CategoryPage, ChangesPage, DailyItem, PaperDetail, SimilarPublic
 from paperwire.web.twins import Html, Json, Page, register
+from paperwire.web.views.accounts import viewer_is_moderator
 
 router = APIRouter()
 CATEGORIES = Query([], description="categories; repeat or separate with spaces")
@@ -42,12 +43,14 @@ class NewQuery:
 @dataclass(frozen=True)
 class PaperQuery:
     paper_id: str
+    include_hidden: bool = False  # a moderator's view: a hidden paper is 404 for everyone else
 
 
 @dataclass(frozen=True)
 class SimilarQuery:
     paper_id: str
     limit: int = 6
+    include_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,13 +264,15 @@ CHANGES: Page[ChangesQuery] = Page(
 # one paper: similar papers, Markdown, the page
 
 
-def api_similar_query(paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
-    return SimilarQuery(paper_id, limit)
+def api_similar_query(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
+    return SimilarQuery(paper_id, limit, include_hidden=viewer_is_moderator(request))
 
 
 SIMILAR: Page[SimilarQuery] = Page(
     "similar",
-    lambda conn, services, query: build_similar(conn, services.search, query.paper_id, query.limit),
+    lambda conn, services, query: build_similar(
+        conn, services.search, query.paper_id, query.limit, query.include_hidden
+    ),
     json=Json(
         "/api/papers/{paper_id:path}/similar",
         lambda data: data["similar"],
@@ -278,8 +283,8 @@ SIMILAR: Page[SimilarQuery] = Page(
 )
 
 
-def paper_query(paper_id: str) -> PaperQuery:
-    return PaperQuery(paper_id)
+def paper_query(request: Request, paper_id: str) -> PaperQuery:
+    return PaperQuery(paper_id, include_hidden=viewer_is_moderator(request))
 
 
 def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +294,7 @@ def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
 
 PAPER: Page[PaperQuery] = Page(
     "paper",
-    lambda conn, services, query: build_paper(conn, services.settings, query.paper_id),
+    lambda conn, services, query: build_paper(conn, services.settings, query.paper_id, query.include_hidden),
     Html(["/papers/{paper_id:path}"], "papers/detail.html", paper_query),
     Json(
         "/api/papers/{paper_id:path}",
@@ -304,7 +309,8 @@ PAPER: Page[PaperQuery] = Page(
 async def similar(request: Request, paper_id: str, partial: bool = False) -> Response:
     """Similar papers: a fragment the paper page fetches (`?partial=1`), or a page of its own."""
     template = "papers/_similar.html" if partial else "papers/similar.html"
-    return await SIMILAR.respond(request, SimilarQuery(paper_id), "html", render_html(template))
+    query = SimilarQuery(paper_id, include_hidden=viewer_is_moderator(request))
+    return await SIMILAR.respond(request, query, "html", render_html(template))
 
 
 @router.get("/papers/{paper_id:path}.md", name="pages.paper.markdown", include_in_schema=False)
@@ -313,7 +319,7 @@ async def markdown(request: Request, paper_id: str) -> Response:
         text = paper_markdown(data["paper"], settings_of(request).base_url)
         return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
 
-    return await PAPER.respond(request, PaperQuery(paper_id), "md", render)
+    return await PAPER.respond(request, paper_query(request, paper_id), "md", render)
 
 
 # SIMILAR's HTML route is `similar` above (two templates); PAPER comes last.
