@@ -28,7 +28,7 @@ from paperwire.digest.batch import BatchData, load_batch
 from paperwire.digest.compose import build_raw, render_sections
 from paperwire.digest.report import SendReport
 from paperwire.digest.throttle import NoHooks, RateLimiter, SendHooks
-from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError
+from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError, failure_fields
 from paperwire.mail.backends import MailSession
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import leases
@@ -208,20 +208,22 @@ class Sender:
         try:
             connection.send(self.envelope_from, *message)
         except MailPermanentError as error:
-            self._bounce(row, str(error), report)
+            self._bounce(row, error, report)
         except MailTemporaryError as error:
+            log.warning("digest.send_failed", extra={"subscriber": row.subscriber_id, **failure_fields(error)})
             self._retry(row, error, connection, report)
         else:
             self.crash.reach("after_data_before_commit")
             self.unsaved.append((row, self.clock()))
             report.sent += 1
 
-    def _bounce(self, row: SendRow, reason: str, report: SendReport) -> None:
+    def _bounce(self, row: SendRow, error: MailPermanentError, report: SendReport) -> None:
+        reason = str(error)
         with self._transaction() as conn:
             ledger.set_row(conn, row.id, status="bounced", attempts=row.attempts + 1, last_error=reason[:500])
             ledger.suppress(conn, row.subscriber_id, reason)
         report.bounced += 1
-        log.warning("digest.bounced", extra={"subscriber": row.subscriber_id, "reason": reason[:200]})
+        log.warning("digest.bounced", extra={"subscriber": row.subscriber_id, **failure_fields(error)})
 
     def _retry(self, row: SendRow, error: MailTemporaryError, connection: _Connection, report: SendReport) -> None:
         if error.code is None:  # dropped connection: open a new one for the next message
