@@ -42,7 +42,7 @@ class Settings:
     embedder: str = "minilm"  # minilm | hashing | none
     index_dir: str = "paperwire-index"
     # mail
-    mail_backend: str = "console"  # console | smtp | memory
+    mail_backend: str = "console"  # console | smtp | memory; load_settings: smtp when only SMTP_URL is set
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "paperwire <digest@localhost>"
     # community
@@ -133,6 +133,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         if key in environ:
             values[f.name] = _convert(environ[key], hints[f.name], f.name)
     values.update(overrides)
+    if "mail_backend" not in values and "smtp_url" in values:  # a configured server is meant to be used
+        values["mail_backend"] = "smtp"
     settings = Settings(**values)
     if not settings.dev_mode and len(settings.secret_key) < 32:
         raise InvalidInput(f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off")

@@ -82,12 +82,21 @@ def _period_dict(period: Period) -> dict[str, str]:
     }
 
 
+def _fallback_note(query: DailyQuery, period: Period, now: datetime) -> str | None:
+    """Without a date the feed shows the latest day with papers; when that is not today, say so."""
+    today = now.date()
+    if query.day or query.week or query.month or period.start >= today:
+        return None
+    return f"No papers for today ({today:%A, %B %d, %Y}) yet: this is the latest day with papers."
+
+
 def build_daily(conn: Connection, settings: Settings, query: DailyQuery, now: datetime) -> dict[str, Any]:
     query.check()
     period = _resolve(conn, settings, query)
     if period is None:
         return {
             "period": None,
+            "note": None,
             "papers": [],
             "categories": {},
             "total": 0,
@@ -105,6 +114,7 @@ def build_daily(conn: Connection, settings: Settings, query: DailyQuery, now: da
     page_rows = reader.papers_in_order(conn, _page(conn, settings, rows, query, now))
     return {
         "period": _period_dict(period),
+        "note": _fallback_note(query, period, now),
         "papers": paper_dicts(conn, settings, page_rows),
         "categories": chips,
         "category": query.category,
