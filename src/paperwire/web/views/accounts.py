@@ -22,6 +22,7 @@ from paperwire.storage import users as users_repo
 from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 from paperwire.web.deps import community_of, services_of, settings_of, templates_of
+from paperwire.web.flash import flash
 
 router = APIRouter(tags=["accounts"])
 SESSION_COOKIE = "paperwire_session"
@@ -227,7 +228,7 @@ def login(
         result = accounts_of(request).login(email, password, client_of(request), old_session=old, device=device)
     except PermissionDenied as error:
         return render(request, "accounts/login.html", auth, 403, error=str(error), email=email, next=safe_next(next))
-    response = start_session(request, redirect(safe_next(next)), result.session)
+    response = start_session(request, flash(request, redirect(safe_next(next)), "You are logged in."), result.session)
     max_age = KNOWN_DEVICE_DAYS * 86400
     secure = is_https(settings)
     response.set_cookie(
@@ -248,7 +249,7 @@ def login(
 def logout(request: Request, auth: CsrfAuth) -> Response:
     if auth.session:
         accounts_of(request).logout(auth.session)
-    response = redirect("/")
+    response = flash(request, redirect("/"), "You are logged out.")
     response.delete_cookie(session_cookie(settings_of(request)), path="/", secure=is_https(settings_of(request)))
     return response
 
@@ -314,7 +315,7 @@ def update_profile(
     bio: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     accounts_of(request).update_profile(user, display_name, bio)
-    return redirect(f"/users/{user.id}")
+    return flash(request, redirect(f"/users/{user.id}"), "Profile saved.")
 
 
 @router.post("/account/password", include_in_schema=False)
@@ -325,7 +326,8 @@ def change_password(
     new_password: Annotated[str, Form(max_length=4096)],
 ) -> Response:
     raw = accounts_of(request).change_password(user, current_password, new_password)
-    return start_session(request, redirect("/account"), raw)
+    text = "Password changed; every other session is logged out."
+    return start_session(request, flash(request, redirect("/account"), text), raw)
 
 
 @router.post("/account/email", include_in_schema=False)
@@ -358,12 +360,12 @@ def create_token(
 @router.post("/account/tokens/{token_id}/delete", include_in_schema=False)
 def delete_token(request: Request, user: LoggedIn, token_id: int) -> Response:
     accounts_of(request).delete_api_token(user, token_id)
-    return redirect("/account")
+    return flash(request, redirect("/account"), "Token revoked.")
 
 
 @router.post("/account/delete", include_in_schema=False)
 def delete_account(request: Request, user: LoggedIn, password: Annotated[str, Form(max_length=4096)]) -> Response:
     accounts_of(request).delete_account(user, password)
-    response = redirect("/")
+    response = flash(request, redirect("/"), "Your account is deleted.")
     response.delete_cookie(session_cookie(settings_of(request)), path="/", secure=is_https(settings_of(request)))
     return response
