@@ -35,6 +35,15 @@ class Settings:
     http_retries: int = 4
     http_max_body_bytes: int = 64 * 1024 * 1024  # a larger arXiv answer is refused, not read into memory
     http_deadline_s: float = 120.0  # one request, body included, never takes longer (slow drips end here)
+    arxiv_interactive_timeout_s: float = 4.0  # "Index this paper": one try, then tell the user (no retries)
+    papers_indexed_per_hour: int = 20  # "Index this paper" / POST /api/papers/index, per user or client IP
+    # GitHub: repository stars on paper pages (the worker refreshes them; a token raises the rate limit)
+    github_api_url: str = "https://api.github.com"
+    github_token: str = field(default="", repr=False)
+    github_refresh_hours: int = 24
+    github_min_interval_s: float = 1.0
+    # CORS for the read API (GET /api/*): allowed origins, or "*"; empty = off
+    cors_origins: tuple[str, ...] = ()
     serve_ingest_days: int = 3
     # tracked categories for the daily feed; empty means all
     feed_categories: tuple[str, ...] = ()

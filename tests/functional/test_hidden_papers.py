@@ -29,8 +29,12 @@ def hidden(engine: Engine, build_index: Callable[[], None]) -> dict[str, str]:
     build_index()
     from datetime import UTC, datetime
 
+    now = datetime.now(UTC)
     with engine.begin() as conn:
-        submissions_repo.hide_paper(conn, hidden, admin["id"], datetime.now(UTC))
+        for paper_id in (shown, hidden):  # both on the day's community list (/api/daily_papers)
+            submissions_repo.insert_submission(conn, paper_id, admin["id"], DAY, now)
+            submissions_repo.mark_submitted(conn, paper_id, DAY, now)
+        submissions_repo.hide_paper(conn, hidden, admin["id"], now)
     return {"shown": shown, "hidden": hidden, "admin": admin["email"]}
 
 

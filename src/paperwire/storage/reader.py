@@ -39,6 +39,14 @@ COLUMNS = (
     papers.c.license,
     papers.c.updated_at,
     papers.c.seq,
+    papers.c.imported_submitter,
+    papers.c.imported_comments,
+    papers.c.github_repo,
+    papers.c.project_page,
+    papers.c.published_at,
+    papers.c.submitted_at,
+    papers.c.ai_keywords,
+    papers.c.ai_summary,
 )
 # The day a paper joined a daily list: submitted to it, else announced, else first published.
 LISTED = func.coalesce(papers.c.submitted_on, papers.c.announced, papers.c.published)
@@ -82,6 +90,14 @@ class PaperRow(_Dates):
     license: str | None
     updated_at: datetime | None
     seq: int
+    imported_submitter: dict[str, Any] | None = None  # Hugging Face's user object, from an import
+    imported_comments: int = 0
+    github_repo: str | None = None
+    project_page: str | None = None
+    published_at: datetime | None = None
+    submitted_at: datetime | None = None
+    ai_keywords: tuple[str, ...] = ()
+    ai_summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,14 @@ def _row(values: RowMapping) -> PaperRow:
         license=values["license"],
         updated_at=values["updated_at"],
         seq=int(values["seq"] or 0),
+        imported_submitter=values["imported_submitter"] or None,
+        imported_comments=int(values["imported_comments"] or 0),
+        github_repo=values["github_repo"],
+        project_page=values["project_page"],
+        published_at=values["published_at"],
+        submitted_at=values["submitted_at"],
+        ai_keywords=tuple(values["ai_keywords"] or ()),
+        ai_summary=values["ai_summary"],
     )
 
 
@@ -320,16 +344,39 @@ def find_author(conn: Connection, name: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+@dataclass(frozen=True)
+class Submission:
+    """Who put a paper on a daily list here, when, and what they said about it."""
+
+    user_id: int
+    display_name: str
+    created_at: datetime
+    comment: str | None
+
+
+def submitters(conn: Connection, ids: Sequence[str]) -> dict[str, Submission]:
+    """The local submission of each of these papers (papers submitted only on Hugging Face have none)."""
+    found: dict[str, Submission] = {}
+    for part in chunked(list(ids)):
+        query = (
+            select(
+                submissions.c.paper_id,
+                submissions.c.user_id,
+                users.c.display_name,
+                submissions.c.created_at,
+                submissions.c.comment,
+            )
+            .join(users, users.c.id == submissions.c.user_id)
+            .where(submissions.c.paper_id.in_(list(part)))
+        )
+        for paper_id, user_id, name, created_at, comment in conn.execute(query):
+            found[paper_id] = Submission(user_id, name, created_at, comment)
+    return found
+
+
 def submitter_names(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     """Who submitted each of these papers to the daily list (display names)."""
-    if not ids:
-        return {}
-    query = (
-        select(submissions.c.paper_id, users.c.display_name)
-        .join(users, users.c.id == submissions.c.user_id)
-        .where(submissions.c.paper_id.in_(list(ids)))
-    )
-    return {paper_id: name for paper_id, name in conn.execute(query)}
+    return {paper_id: s.display_name for paper_id, s in submitters(conn, ids).items()} if ids else {}
 
 
 def category_counts(rows: Sequence[PaperRow | PaperStub]) -> dict[str, int]:

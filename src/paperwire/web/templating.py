@@ -63,6 +63,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         site_name="paperwire",
         query_string=query_string,
         flash_message=flash_message,
+        arxiv_abs_url=settings.arxiv_abs_url,
     )
     templates.env.filters.update(highlight=highlight, url_part=url_part)
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "upvotes")
 MODES = ("hybrid", "lexical", "semantic")
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # as Hugging Face allows
 MAX_PAGE = 100
 _OPERATOR = re.compile(r'\b[A-Za-z]+:(?:"[^"]*"?|\S*)')
 _TERM = re.compile(r"\w+")

@@ -28,9 +28,11 @@ from paperwire.web.deps import CommunityDep, community_of, services_of, settings
 from paperwire.web.flash import flash
 from paperwire.web.views.accounts import (
     Auth,
+    CsrfAuth,
     LoggedIn,
     PageAuth,
     api_user,
+    client_of,
     get_auth,
     redirect,
     render,
@@ -80,6 +82,50 @@ def submit(
 ) -> Response:
     paper_id = community.submissions.submit(user, paper)
     return flash(request, redirect(paper_path(paper_id)), f"Submitted: {paper_id} is on today's list.")
+
+
+def _who(user: User | None, request: Request) -> str:
+    return f"user:{user.id}" if user else f"ip:{client_of(request)}"
+
+
+@router.post("/papers/index", include_in_schema=False)
+def index_paper(
+    request: Request, community: CommunityDep, auth: CsrfAuth, paper: Annotated[str, Form(max_length=300)]
+) -> Response:
+    """ "Index this paper": fetch an unknown arXiv paper now (anyone; CSRF; rate-limited)."""
+    paper_id, _ = community.submissions.index(paper, _who(auth.user, request))
+    return redirect(paper_path(paper_id))
+
+
+@router.post("/papers/{paper_id:path}/links", include_in_schema=False)
+def edit_links(
+    request: Request,
+    community: CommunityDep,
+    user: LoggedIn,
+    paper_id: str,
+    github_repo: Annotated[str, Form(max_length=600)] = "",
+    project_page: Annotated[str, Form(max_length=600)] = "",
+) -> Response:
+    community.submissions.set_links(user, paper_id, github_repo, project_page)
+    return redirect(paper_path(paper_id))
+
+
+@router.post("/papers/{paper_id:path}/claim", include_in_schema=False)
+def claim_author(
+    request: Request,
+    community: CommunityDep,
+    user: LoggedIn,
+    paper_id: str,
+    author: Annotated[str, Form(max_length=600)],
+) -> Response:
+    community.claims.claim(user, paper_id, author)
+    return redirect(f"/users/{user.id}#claims")
+
+
+@router.post("/admin/claims/{claim_id}/{action}", include_in_schema=False)
+def decide_claim(request: Request, community: CommunityDep, user: LoggedIn, claim_id: int, action: str) -> Response:
+    community.claims.decide(user, claim_id, action)
+    return redirect("/admin#claims")
 
 
 # votes and comments (HTML forms)
@@ -185,7 +231,9 @@ def user_profile(request: Request, auth: PageAuth, user_id: int) -> Response:
 def admin(request: Request, community: CommunityDep, auth: PageAuth) -> Response:
     if auth.user is None:
         return redirect("/login?next=/admin")
-    return render(request, "community/admin.html", auth, reports=community.moderation.reports(auth.user))
+    reports = community.moderation.reports(auth.user)
+    claims = community.claims.pending(auth.user)
+    return render(request, "community/admin.html", auth, reports=reports, claims=claims)
 
 
 DONE = {"hide": "hidden", "unhide": "shown again", "ban": "banned", "unban": "unbanned"}
@@ -256,6 +304,26 @@ class SubmissionPublic(BaseModel):
     url: str
 
 
+class HfSubmission(BaseModel):
+    """Hugging Face's POST /api/papers/submit body."""
+
+    paper_id: str = Field(min_length=1, max_length=300, description="arXiv id or arxiv.org URL")
+    comment: str | None = Field(None, max_length=1000, description="shown with the submission")
+
+
+class HfIndexRequest(BaseModel):
+    """Hugging Face's POST /api/papers/index body."""
+
+    arxivId: str = Field(min_length=1, max_length=300)
+
+
+class IndexPublic(BaseModel):
+    ok: bool = True
+    paper_id: str
+    url: str
+    indexed: bool = Field(description="false when the paper was already here")
+
+
 @router.post("/api/papers/{paper_id:path}/vote", name="api.papers.vote", response_model=VotePublic)
 def api_vote(request: Request, community: CommunityDep, user: ApiUser, paper_id: str) -> VotePublic:
     result = community.votes.upvote(user, paper_id)
@@ -298,6 +366,20 @@ def viewer_voted(request: Request, paper_id: str, page_ids: list[str] | None = N
         known.update({pid: pid in voted for pid in ids})
         request.state.viewer_votes = known
     return known[paper_id]
+
+
+@router.post("/api/papers/submit", name="api.papers.submit", response_model=SubmissionPublic)
+def api_hf_submit(request: Request, community: CommunityDep, user: ApiUser, body: HfSubmission) -> SubmissionPublic:
+    """Hugging Face's route: put a paper on today's daily list, with an optional comment."""
+    paper_id = community.submissions.submit(user, body.paper_id, body.comment)
+    return SubmissionPublic(paper_id=paper_id, url=paper_path(paper_id))
+
+
+@router.post("/api/papers/index", name="api.papers.index", response_model=IndexPublic)
+def api_hf_index(request: Request, community: CommunityDep, user: ApiUser, body: HfIndexRequest) -> IndexPublic:
+    """Hugging Face's route: fetch a paper from arXiv and give it a page here (no daily-list entry)."""
+    paper_id, indexed = community.submissions.index(body.arxivId, _who(user, request))
+    return IndexPublic(paper_id=paper_id, url=paper_path(paper_id), indexed=indexed)
 
 
 def install_template_globals(env: Any) -> None:

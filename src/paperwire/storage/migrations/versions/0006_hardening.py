@@ -1,7 +1,7 @@
 """Hardening: comments outlive their author's account, unique display names, shared request slots
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 04:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from paperwire.domain.names import name_key
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
