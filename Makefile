@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 KATEX_DIR := src/paperwire/web/static/vendor/katex
 
-.PHONY: serve test test-sqlite test-postgres coverage install browser katex lint docs bench clean
+.PHONY: serve test test-sqlite test-postgres coverage install browser katex axe lint docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ $(KATEX_DIR)/katex.min.js:
 	echo "katex 0.16.47 from the npm registry, installed by 'make katex'" > $(KATEX_DIR)/VERSION
 	cp build/npm/node_modules/katex/dist/katex.min.js $(KATEX_DIR)/katex.min.js
 
+# axe-core from the npm registry, for the accessibility checks of the browser tests (never served).
+AXE := build/npm/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	mkdir -p build/npm/axe
+	cd build/npm/axe && npm install --silent --no-audit --no-fund --no-save --prefix . axe-core@4.14.1 >/dev/null
+
 serve: install katex
 	$(BIN)/paperwire db upgrade
 	$(BIN)/paperwire ingest recent
@@ -42,7 +50,7 @@ serve: install katex
 	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000
 
 # Branch coverage of src/ over both runs (and the processes the tests start); the gate is in pyproject.toml.
-test: install browser katex
+test: install browser katex axe
 	rm -rf build/coverage && mkdir -p build/coverage
 	$(MAKE) --no-print-directory test-sqlite test-postgres coverage
 

@@ -33,6 +33,17 @@ class Settings:
     arxiv_min_interval_s: float = 3.0
     http_timeout_s: float = 30.0
     http_retries: int = 4
+    http_max_body_bytes: int = 64 * 1024 * 1024  # a larger arXiv answer is refused, not read into memory
+    http_deadline_s: float = 120.0  # one request, body included, never takes longer (slow drips end here)
+    arxiv_interactive_timeout_s: float = 4.0  # "Index this paper": one try, then tell the user (no retries)
+    papers_indexed_per_hour: int = 20  # "Index this paper" / POST /api/papers/index, per user or client IP
+    # GitHub: repository stars on paper pages (the worker refreshes them; a token raises the rate limit)
+    github_api_url: str = "https://api.github.com"
+    github_token: str = field(default="", repr=False)
+    github_refresh_hours: int = 24
+    github_min_interval_s: float = 1.0
+    # CORS for the read API (GET /api/*): allowed origins, or "*"; empty = off
+    cors_origins: tuple[str, ...] = ()
     serve_ingest_days: int = 3
     # tracked categories for the daily feed; empty means all
     feed_categories: tuple[str, ...] = ()
@@ -40,7 +51,7 @@ class Settings:
     embedder: str = "minilm"  # minilm | hashing | none
     index_dir: str = "paperwire-index"
     # mail
-    mail_backend: str = "console"  # console | smtp | memory
+    mail_backend: str = "console"  # console | smtp | memory; load_settings: smtp when only SMTP_URL is set
     smtp_url: str = "smtp://127.0.0.1:25"
     mail_from: str = "paperwire <digest@localhost>"
     # community
@@ -52,7 +63,9 @@ class Settings:
     submission_max_paper_age_days: int = 30
     # community: accounts, sessions, rate limits (fixed windows, shared through the database)
     submission_requires_verified_email: bool = True
+    votes_require_verified_email: bool = True
     session_lifetime_hours: int = 336
+    session_idle_timeout_hours: int = 72  # a session unused this long ends; 0: only the lifetime counts
     verify_link_lifetime_hours: int = 48
     reset_link_lifetime_hours: int = 2
     login_attempts_per_15min: int = 10
@@ -129,6 +142,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         if key in environ:
             values[f.name] = _convert(environ[key], hints[f.name], f.name)
     values.update(overrides)
+    if "mail_backend" not in values and "smtp_url" in values:  # a configured server is meant to be used
+        values["mail_backend"] = "smtp"
     settings = Settings(**values)
     if not settings.dev_mode and len(settings.secret_key) < 32:
         raise InvalidInput(f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off")

@@ -9,6 +9,14 @@ class NotFound(PaperwireError):
     """Unknown paper id, unknown subscriber token, missing file."""
 
 
+class UnknownPaper(NotFound):
+    """A well-formed arXiv id we do not hold yet: pages offer to index it."""
+
+    def __init__(self, paper_id: str) -> None:
+        super().__init__(f"no paper with id {paper_id!r}")
+        self.paper_id = paper_id
+
+
 class InvalidInput(PaperwireError):
     """Bad arXiv id, bad query parameter, malformed input record."""
 

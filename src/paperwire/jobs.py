@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from paperwire.community.trending import trending
+from paperwire.ingest.github import GitHubClient, refresh_stars
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.sources import ingest_api
 from paperwire.services import Services
@@ -35,3 +36,9 @@ def digests(services: Services) -> Counts:
     digest = services.digest
     reports = digest.send(prepare=digest.is_due())  # open editions (retries, resumes) are always sent
     return {"editions": [r.as_dict() for r in reports]}
+
+
+def github_stars(services: Services) -> Counts:
+    """Star counts of recent papers' GitHub repositories, for paper pages and githubStars."""
+    with GitHubClient(services.settings) as client:
+        return dict(refresh_stars(services.engine, services.settings, client, services.clock()))

@@ -50,26 +50,26 @@ def test_cached_page_reflects_new_votes_once_the_version_changes(client: TestCli
     from paperwire.storage.tables import papers
 
     (paper,) = add_papers(make_record(announced=date(2025, 1, 6)))
-    assert client.get("/api/daily_papers").json()[0]["paper"]["upvotes"] == 0
+    assert client.get("/api/new").json()[0]["paper"]["upvotes"] == 0
     with engine.begin() as conn:  # what a vote does: change the count and bump a counter
         conn.execute(update(papers).where(papers.c.id == paper.id).values(upvotes=1))
         next_seq(conn, "votes")
-    assert client.get("/api/daily_papers").json()[0]["paper"]["upvotes"] == 1
+    assert client.get("/api/new").json()[0]["paper"]["upvotes"] == 1
 
 
 def test_anonymous_readers_reuse_the_version_for_a_second(client: TestClient, app, add_papers) -> None:
     app.services.caches.data_version.ttl_s = 60.0  # what a second is to a fast test
     add_papers(make_record(announced=date(2025, 1, 6)))
-    etag = client.get("/api/daily_papers").headers["etag"]
+    etag = client.get("/api/new").headers["etag"]
     add_papers(make_record(announced=date(2025, 1, 6)))  # written by another process: seen after the TTL
-    assert client.get("/api/daily_papers", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/api/new", headers={"If-None-Match": etag}).status_code == 304
     client.post("/api/health")  # any write request through this worker re-reads the version next time
-    fresh = client.get("/api/daily_papers", headers={"If-None-Match": etag})
+    fresh = client.get("/api/new", headers={"If-None-Match": etag})
     assert fresh.status_code == 200
     etag = fresh.headers["etag"]
     add_papers(make_record(announced=date(2025, 1, 6)))
-    assert client.get("/api/daily_papers", headers={"If-None-Match": etag}).status_code == 304
-    signed_in = client.get("/api/daily_papers", headers={"If-None-Match": etag, "Cookie": "x=1"})
+    assert client.get("/api/new", headers={"If-None-Match": etag}).status_code == 304
+    signed_in = client.get("/api/new", headers={"If-None-Match": etag, "Cookie": "x=1"})
     assert signed_in.status_code == 200  # a cookie or a token may have just written: always fresh
     assert len(signed_in.json()) == 3
 

@@ -21,9 +21,11 @@ GOOD = {
 }
 
 
-def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    database_url: str, *args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")}
-    env.update(PAPERWIRE_DATABASE_URL=database_url, COLUMNS="200")
+    env.update(PAPERWIRE_DATABASE_URL=database_url, COLUMNS="200", **(extra_env or {}))
     return subprocess.run(
         [sys.executable, "-m", "paperwire", *args],
         env=env,
@@ -98,18 +100,18 @@ def test_dry_run_writes_nothing(tmp_path: Path, database_url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["ingest", "file", "/nonexistent/papers.jsonl"], "no such file: /nonexistent/papers.jsonl"),
-        (["ingest", "file", "{source}", "--format", "csv"], "unknown format 'csv'"),
+        (["ingest", "file", "/nonexistent/papers.jsonl"], "no such file: /nonexistent/papers.jsonl", 1),
+        (["ingest", "file", "{source}", "--format", "csv"], "unknown format 'csv'", 2),
     ],
 )
 def test_bad_input_is_one_clear_line_and_a_non_zero_exit(
-    tmp_path: Path, database_url: str, args: list[str], message: str
+    tmp_path: Path, database_url: str, args: list[str], message: str, code: int
 ) -> None:
     source = write_jsonl(tmp_path / "papers.jsonl", [paper_line(1)])
     done = run(database_url, *[a.format(source=source) for a in args])
-    assert done.returncode == 1
+    assert done.returncode == code
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
@@ -119,7 +121,7 @@ def test_undetectable_format_names_the_file(tmp_path: Path, database_url: str) -
     source = tmp_path / "notes.txt"
     source.write_text("just some text\n")
     done = run(database_url, "ingest", "file", str(source))
-    assert done.returncode == 1
+    assert done.returncode == 2  # fixed by passing --format: a usage error
     assert str(source) in done.stderr
 
 

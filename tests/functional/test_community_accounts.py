@@ -100,16 +100,21 @@ def test_session_fixation_is_prevented(settings: Settings, engine: Engine) -> No
     assert other.get("/account").status_code == 303
 
 
-def test_session_cookie_flags(settings: Settings, engine: Engine) -> None:
+def test_session_cookie_is_host_prefixed_and_secure_under_https(settings: Settings, engine: Engine) -> None:
     user = make_user(engine)
     https = Settings(**{**settings.__dict__, "base_url": "https://papers.example.org"})
     client = TestClient(make_app(https)[0], base_url="https://testserver", follow_redirects=False)
     token = page_csrf(client, "/login")
     response = client.post("/login", data={"email": user["email"], "password": PASSWORD, "csrf_token": token})
-    header = next(h for h in response.headers.get_list("set-cookie") if h.startswith("paperwire_session="))
+    cookies = response.headers.get_list("set-cookie")
+    assert not any(h.startswith("paperwire_session=") for h in cookies)
+    header = next(h for h in cookies if h.startswith("__Host-paperwire_session="))
     assert "HttpOnly" in header
     assert "SameSite=lax" in header
     assert "Secure" in header
+    assert "Path=/" in header
+    assert "Domain" not in header
+    assert client.get("/account").status_code == 200  # the prefixed cookie is the one read back
 
 
 def test_password_reset_link_is_single_use(settings: Settings, engine: Engine) -> None:

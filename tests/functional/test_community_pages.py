@@ -11,12 +11,15 @@ from tests.unit.community.support import client_for, dispose_apps, login, make_a
 __all__ = ["dispose_apps"]  # an autouse fixture
 
 
-def test_anonymous_visitors_get_an_upvote_link_to_the_discussion(settings: Settings, engine: Engine) -> None:
+def test_anonymous_visitors_get_an_upvote_button_that_leads_to_log_in(settings: Settings, engine: Engine) -> None:
     paper_id = make_paper(engine)
     client = client_for(make_app(settings)[0])
     page = BeautifulSoup(client.get(f"/papers/{paper_id}").text, "html.parser")
-    assert page.select_one(f"a.upvote[href='/discuss/{paper_id}']") is not None
-    assert page.select_one("form.upvote-form") is None
+    form = page.select_one("form.upvote-form")
+    assert (form["method"], form["action"]) == ("get", "/login")
+    assert form.find("input", {"name": "next"})["value"] == f"/papers/{paper_id}"
+    assert form.select_one("button.upvote .upvote-count").text.strip() == "0"
+    assert form.find("input", {"name": "csrf_token"}) is None  # the same cached page for every visitor
 
 
 def test_paper_page_has_working_upvote_and_comment_forms(settings: Settings, engine: Engine) -> None:
@@ -36,4 +39,4 @@ def test_paper_page_has_working_upvote_and_comment_forms(settings: Settings, eng
     assert page.select_one(".comment-body").text.strip() == "hello"
     anonymous = client_for(app)
     page = BeautifulSoup(anonymous.get(f"/papers/{paper_id}").text, "html.parser")
-    assert page.select_one("form.upvote-form") is None  # no account: a link to the discussion instead
+    assert page.select_one("form.upvote-form")["action"] == "/login"  # no account: the button asks to log in

@@ -37,7 +37,7 @@ def test_upvote_and_unvote_through_forms(settings: Settings, engine: Engine) -> 
     assert client.post(f"/papers/{paper_id}/vote", data={"csrf_token": csrf}).status_code == 303
     assert _upvotes(engine, paper_id) == 1
     page = client.get(f"/discuss/{paper_id}")
-    assert "Unvote" in page.text
+    assert 'aria-pressed="true"' in page.text
     assert client.post(f"/papers/{paper_id}/unvote", data={"csrf_token": csrf}).status_code == 303
     assert _upvotes(engine, paper_id) == 0
 

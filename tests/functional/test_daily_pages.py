@@ -26,6 +26,17 @@ def test_home_shows_the_latest_day_with_papers(client: TestClient, add_papers) -
     assert "January 06, 2025" in BeautifulSoup(response.text, "html.parser").select_one(".period-label").text
 
 
+def test_home_says_when_the_latest_day_is_not_today(client: TestClient, add_papers) -> None:
+    add_papers(make_record(title="Fresh result", announced=date(2025, 1, 6)))
+    home = BeautifulSoup(client.get("/").text, "html.parser")
+    note = home.select_one(".period-note")
+    assert note is not None
+    assert note.get_text(strip=True).startswith("No papers for today (")
+    assert "latest day with papers" in note.text
+    asked = BeautifulSoup(client.get("/papers?date=2025-01-06").text, "html.parser")
+    assert asked.select_one(".period-note") is None
+
+
 def test_day_navigation_skips_empty_days(client: TestClient, add_papers) -> None:
     add_papers(
         make_record(announced=date(2025, 1, 3)),

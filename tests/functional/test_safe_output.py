@@ -39,6 +39,7 @@ def hostile(add_papers) -> None:
             authors=(AUTHOR,),
             comment='<iframe src="javascript:alert(9)">',
             announced=date(2025, 1, 6),
+            submitted_on=date(2025, 1, 6),  # on the community's list too (/api/daily_papers)
             upvotes=1,  # so that it trends too
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -12,9 +13,12 @@ import typer
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
 from paperwire.errors import UpstreamUnavailable
-from paperwire.ingest import sources
+from paperwire.ingest import sample, sources
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.service import IngestReport, IngestService
+from paperwire.storage import documents
+
+log = logging.getLogger(__name__)
 
 app = typer.Typer(help="Ingest papers from files or arXiv (OAI-PMH, API, RSS).", no_args_is_help=True)
 
@@ -125,6 +129,25 @@ def ingest_rss(
     print_report(report, json_output)
 
 
+@app.command("sample")
+def ingest_sample(
+    dry_run: bool = DRY_RUN_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Load the built-in sample (recent arXiv cs papers with precomputed embeddings; works offline)."""
+    ingest = service()
+    with _progress("sample") as advance:
+        result = sample.load_sample(ingest, dry_run=dry_run, on_progress=advance)
+    if json_output:
+        _common.print_json(result.as_dict())
+        return
+    print_report(result.ingest, json_output=False)
+    verb = "would store" if dry_run else "stored"
+    _common.console.print(
+        f"{verb} {result.vectors:,} precomputed vectors ({result.manifest.model})", highlight=False, soft_wrap=True
+    )
+
+
 @app.command("recent")
 def ingest_recent(
     dry_run: bool = DRY_RUN_OPTION,
@@ -132,24 +155,41 @@ def ingest_recent(
 ) -> None:
     """Ingest the last PAPERWIRE_SERVE_INGEST_DAYS days of PAPERWIRE_ARXIV_CATEGORIES (used by `make serve`).
 
-    When arXiv is unreachable it says so in one line and exits 0, so the site still starts.
+    When arXiv is unreachable it says so in one sentence and exits 0, so the site still starts; if the
+    database is empty it then loads the built-in sample (`paperwire ingest sample`).
     """
     settings = _common.settings()
     ingest = service()
-    reports = []
+    reports: list[dict[str, object]] = []
     try:  # one retry only: offline, `make serve` should start quickly
         with ArxivHttpClient(replace(settings, http_retries=1), backoff_base_s=1.0) as client:
             for category in settings.arxiv_categories:
-                reports.append(
-                    sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)
-                )
+                report = sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)
+                reports.append(report.as_dict())
+                if not json_output:
+                    print_report(report, json_output=False)
     except UpstreamUnavailable as error:
-        _common.err_console.print(f"arXiv unreachable ({error}); serving what the database has.", markup=False)
+        log.info("ingest.recent_unreachable", extra={"reason": str(error)})
+        reports.append(_offline(ingest, dry_run, json_output))
     if json_output:
-        _common.print_json([r.as_dict() for r in reports])
+        _common.print_json(reports)
+
+
+def _offline(ingest: IngestService, dry_run: bool, json_output: bool) -> dict[str, object]:
+    """arXiv is unreachable: load the sample into an empty database, or keep what the database has."""
+    held = documents.count_papers(ingest.engine)
+    if held:
+        papers = f"{held:,} paper{'s' if held != 1 else ''}"
+        message = f"arXiv is unreachable, so paperwire serves the {papers} already in the database."
+        result: dict[str, object] = {"source": "database", "papers": held, "arxiv_reachable": False}
     else:
-        for report in reports:
-            print_report(report, json_output=False)
+        loaded = sample.load_sample(ingest, dry_run=dry_run)
+        would = "would load" if dry_run else "loaded"
+        message = f"arXiv is unreachable, so paperwire {would} its built-in sample of {loaded.summary()}."
+        result = loaded.as_dict() | {"arxiv_reachable": False}
+    if not json_output:
+        _common.err_console.print(message, markup=False, highlight=False, soft_wrap=True)
+    return result
 
 
 def register(root: typer.Typer) -> None:

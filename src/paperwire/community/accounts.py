@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from paperwire.community import links, passwords, ratelimit
 from paperwire.community.mail import compose, link
 from paperwire.config import Settings, effective_secret
+from paperwire.domain.names import has_bidi_controls
 from paperwire.errors import Conflict, InvalidInput, PermissionDenied
 from paperwire.storage import users as repo
 from paperwire.storage.db import read_only
@@ -26,6 +27,14 @@ from paperwire.storage.users import User
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 BAD_LOGIN = "Wrong e-mail address or password."
 VERIFY, RESET, CHANGE_EMAIL = "verify-email", "reset-password", "change-email"
+KNOWN_DEVICE = "known-device"
+KNOWN_DEVICE_DAYS = 180
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    session: str  # the new session id (cookie value)
+    device: str  # a signed known-device token for this browser (cookie value)
 
 
 def normalize_email(email: str) -> str:
@@ -36,8 +45,27 @@ def normalize_email(email: str) -> str:
 
 
 def clean_display_name(name: str, email: str) -> str:
+    """The name as shown: spaces collapsed, at most 64 characters, the address's local part if empty.
+    InvalidInput for bidirectional control characters (they can make a name read backwards)."""
+    if has_bidi_controls(name):
+        raise InvalidInput("Display names may not contain bidirectional control characters (such as U+202E).")
     name = " ".join(name.split())[:64]
     return name or email.split("@")[0][:64]
+
+
+def choose_display_name(conn: Connection, name: str, email: str, except_user: int | None = None) -> str:
+    """A display name no other account has (domain.names.name_key decides "the same"): a chosen name that
+    is taken is refused; one derived from the e-mail address gets a number instead."""
+    chosen = clean_display_name(name, email)
+    if not repo.is_name_taken(conn, chosen, except_user):
+        return chosen
+    if " ".join(name.split()):
+        raise Conflict(f"The display name {chosen!r} is taken (or looks the same as one that is); choose another.")
+    for number in range(2, 1000):
+        candidate = f"{chosen[:58]} {number}"
+        if not repo.is_name_taken(conn, candidate, except_user):
+            return candidate
+    return f"{chosen[:40]} {secrets.token_hex(6)}"
 
 
 @dataclass
@@ -60,9 +88,12 @@ class AccountService:
         with self.engine.begin() as conn:
             ratelimit.hit(conn, f"signup:ip:{client}", self.settings.signups_per_hour, 3600, self.now())
         password_hash = passwords.hash_password(password)  # hashed either way: same time for both answers
+        clean_display_name(display_name, email)  # bidi controls: refused before anything is written
         try:
             with self.engine.begin() as conn:
-                name = clean_display_name(display_name, email)
+                if repo.get_user_by_email(conn, email) is not None:
+                    return []  # the address has an account: say nothing different
+                name = choose_display_name(conn, display_name, email)
                 user_id = repo.insert_user(
                     conn,
                     email=email,
@@ -106,20 +137,30 @@ class AccountService:
 
     # log in and out
 
-    def login(self, email: str, password: str, client: str, old_session: str | None = None) -> str:
-        """A new session id (never the old one: no fixation); PermissionDenied on bad credentials."""
+    def login(
+        self, email: str, password: str, client: str, old_session: str | None = None, device: str | None = None
+    ) -> LoginResult:
+        """A new session id (never the old one: no fixation); PermissionDenied on bad credentials.
+
+        Failures count against the client address and the e-mail address (PAPERWIRE_LOGIN_ATTEMPTS_PER_15MIN).
+        A browser that logged in to this account before (`device`: the signed known-device cookie) counts
+        against its own bucket instead of the address's, so failures from elsewhere cannot lock the owner
+        out; a successful login clears the address's failures."""
         email = email.strip().lower()
+        with read_only(self.engine) as conn:
+            user = repo.get_user_by_email(conn, email)
+        known = user is not None and self._device_user(device) == user.id
+        address_key = ratelimit.email_key("login", email)
+        limit = self.settings.login_attempts_per_15min
         with self.engine.begin() as conn:
-            ratelimit.hit(conn, f"login:ip:{client}", self.settings.login_attempts_per_15min * 3, 900, self.now())
+            ratelimit.hit(conn, f"login:ip:{client}", limit * 3, 900, self.now())
             ratelimit.hit(
                 conn,
-                ratelimit.email_key("login", email),
-                self.settings.login_attempts_per_15min,
+                ratelimit.email_key("login-device", device or "") if known else address_key,
+                limit,
                 900,
                 self.now(),
             )
-        with read_only(self.engine) as conn:
-            user = repo.get_user_by_email(conn, email)
         ok = passwords.verify_password(user.password_hash if user else passwords.dummy_hash(), password)
         if user is None or not ok:
             raise PermissionDenied(BAD_LOGIN)
@@ -129,24 +170,55 @@ class AccountService:
             if passwords.needs_rehash(user.password_hash):
                 repo.update_user(conn, user.id, password_hash=passwords.hash_password(password))
             repo.delete_link_tokens(conn, user.id, RESET)  # a login kills pending reset links
+            ratelimit.clear(conn, address_key)
+            if known and device:
+                ratelimit.clear(conn, ratelimit.email_key("login-device", device))
             if old_session:
                 repo.delete_session(conn, old_session)
-            return self._new_session(conn, user.id)
+            session = self._new_session(conn, user.id)
+        return LoginResult(session, links.sign(self.secret, KNOWN_DEVICE, f"{user.id}:{links.new_secret()}"))
+
+    def _device_user(self, device: str | None) -> int | None:
+        """The account a known-device cookie was issued to; None when absent, forged or too old."""
+        if not device:
+            return None
+        try:
+            raw = links.unsign(self.secret, KNOWN_DEVICE, device, KNOWN_DEVICE_DAYS * 86400)
+        except InvalidInput:
+            return None
+        user_id = raw.partition(":")[0]
+        return int(user_id) if user_id.isdigit() and user_id.isascii() else None
 
     def _new_session(self, conn: Connection, user_id: int) -> str:
         raw = secrets.token_urlsafe(32)
         now = self.now()
-        expires = now + timedelta(hours=self.settings.session_lifetime_hours)
-        repo.insert_session(conn, raw, user_id, now, expires)
+        repo.insert_session(conn, raw, user_id, now, self._expiry(now, now))
         return raw
+
+    def _expiry(self, created: datetime, now: datetime) -> datetime:
+        """The absolute lifetime from `created`, or the idle timeout from `now` if that comes first."""
+        absolute = created + timedelta(hours=self.settings.session_lifetime_hours)
+        idle = self.settings.session_idle_timeout_hours
+        return min(absolute, now + timedelta(hours=idle)) if idle > 0 else absolute
 
     def logout(self, raw_session: str) -> None:
         with self.engine.begin() as conn:
             repo.delete_session(conn, raw_session)
 
     def session_user(self, raw_session: str) -> User | None:
+        """The user of a live session; each use pushes the idle expiry forward (written at most once a
+        minute per session, so most page views stay read-only)."""
+        now = self.now()
         with read_only(self.engine) as conn:
-            return repo.session_user(conn, raw_session, self.now())
+            found = repo.session_user(conn, raw_session, now)
+        if found is None:
+            return None
+        user, created, expires = found
+        extended = self._expiry(created, now)
+        if extended - expires > timedelta(minutes=1):
+            with self.engine.begin() as conn:
+                repo.extend_session(conn, raw_session, extended)
+        return user
 
     def api_user(self, raw_token: str) -> User | None:
         with read_only(self.engine) as conn:
@@ -185,8 +257,10 @@ class AccountService:
             repo.update_user(conn, user.id, email_verified=True)  # they proved they read the mailbox
 
     def _set_password(self, conn: Connection, user: User, new_password: str) -> None:
+        """New password: every session, personal API token and pending reset link of the account ends."""
         repo.update_user(conn, user.id, password_hash=passwords.hash_password(new_password))
         repo.delete_sessions_of(conn, user.id)
+        repo.delete_api_tokens_of(conn, user.id)
         repo.delete_link_tokens(conn, user.id, RESET)
 
     # changes that need the current password
@@ -231,7 +305,7 @@ class AccountService:
     def delete_account(self, user: User, password: str) -> None:
         self.reauthenticate(user, password)
         with self.engine.begin() as conn:
-            repo.delete_user(conn, user.id)
+            repo.delete_user(conn, user.id, self.now())
 
     # profile and API tokens
 
@@ -239,7 +313,8 @@ class AccountService:
         if len(bio) > 2000:
             raise InvalidInput("The bio may have at most 2000 characters.")
         with self.engine.begin() as conn:
-            repo.update_user(conn, user.id, display_name=clean_display_name(display_name, user.email), bio=bio.strip())
+            name = choose_display_name(conn, display_name, user.email, except_user=user.id)
+            repo.update_user(conn, user.id, display_name=name, bio=bio.strip())
 
     def create_api_token(self, user: User, name: str) -> str:
         raw = "pw_" + secrets.token_urlsafe(32)
@@ -275,7 +350,7 @@ def create_account(
             password_hash=passwords.hash_password(password),
             bio="",
             email_verified=True,
-            display_name=clean_display_name(display_name, email),
+            display_name=choose_display_name(conn, display_name, email),
             is_admin=admin,
             is_banned=False,
             created_at=service.now(),

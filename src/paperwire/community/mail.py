@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from paperwire.config import Settings
 from paperwire.errors import UpstreamUnavailable
-from paperwire.mail import Mailer, render_email
+from paperwire.mail import Mailer, failure_fields, render_email
 
 log = logging.getLogger(__name__)
 
@@ -29,4 +29,4 @@ def send_all(mailer: Mailer, messages: Iterable[EmailMessage]) -> None:
         try:
             mailer.send(message)
         except UpstreamUnavailable as error:
-            log.warning("community.mail_failed", extra={"template": message["Subject"], "error": str(error)})
+            log.warning("community.mail_failed", extra={"template": message["Subject"], **failure_fields(error)})

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from paperwire.community._common import require_admin, utcnow
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import claims as claims_repo
 from paperwire.storage import comments as comments_repo
 from paperwire.storage import reader
 from paperwire.storage import submissions as papers_repo
@@ -76,4 +77,5 @@ def profile(engine: Engine, user_id: int) -> dict[str, Any]:
             "submissions": papers_repo.submissions_by_user(conn, user_id),
             "upvoted": votes_repo.voted_papers(conn, user_id),
             "comments": comments_repo.comments_by_user(conn, user_id),
+            "claims": claims_repo.of_user(conn, user_id),
         }

@@ -34,3 +34,7 @@ def hit(conn: Connection, key: str, limit: int, window_s: int, now: datetime) ->
 def email_key(action: str, email: str) -> str:
     """A rate-limit key for an e-mail address without storing the address itself."""
     return f"{action}:email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def clear(conn: Connection, key: str) -> None:
+    ratelimits.forget_key(conn, key)

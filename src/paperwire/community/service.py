@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from paperwire.community.accounts import AccountService
+from paperwire.community.claims import ClaimService
 from paperwire.community.comments import CommentService
 from paperwire.community.moderation import ModerationService
 from paperwire.community.submissions import Fetcher, SubmissionService, arxiv_fetcher
@@ -21,6 +22,7 @@ class Community:
     comments: CommentService
     submissions: SubmissionService
     moderation: ModerationService
+    claims: ClaimService
 
 
 def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = None) -> Community:
@@ -29,6 +31,7 @@ def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = 
         accounts=AccountService(engine, settings),
         votes=VoteService(engine, settings),
         comments=CommentService(engine, settings),
-        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings)),
+        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, interactive=True)),
         moderation=ModerationService(engine),
+        claims=ClaimService(engine),
     )

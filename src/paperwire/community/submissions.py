@@ -7,8 +7,9 @@ choose which host is contacted.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import Engine
@@ -16,22 +17,37 @@ from sqlalchemy import Engine
 from paperwire.community import ratelimit
 from paperwire.community._common import require_active, utcnow
 from paperwire.config import Settings
+from paperwire.domain.links import github_name
 from paperwire.domain.papers import PaperRecord, parse_arxiv_id
-from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from paperwire.errors import Conflict, InvalidInput, NotFound, PermissionDenied, UpstreamUnavailable
 from paperwire.storage import submissions as repo
 from paperwire.storage.db import read_only
 from paperwire.storage.papers import first_appeared, upsert_papers
 from paperwire.storage.users import User
 
+log = logging.getLogger(__name__)
 Fetcher = Callable[[str], PaperRecord | None]
+MAX_COMMENT_CHARS = 1000
+UNREACHABLE = "arXiv did not answer just now, so {id} could not be fetched; please try again in a few minutes."
 
 
-def arxiv_fetcher(settings: Settings) -> Fetcher:
-    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else)."""
+def arxiv_fetcher(settings: Settings, *, interactive: bool = False) -> Fetcher:
+    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else). Interactive fetches (someone
+    is waiting) try once with a short timeout and fail with a plain sentence."""
     from paperwire.ingest.api import fetch_ids
     from paperwire.ingest.http import ArxivHttpClient
 
+    if interactive:
+        settings = replace(settings, http_retries=0, http_timeout_s=settings.arxiv_interactive_timeout_s)
+
     def fetch(arxiv_id: str) -> PaperRecord | None:
+        try:
+            return _fetch(arxiv_id)
+        except UpstreamUnavailable as error:
+            log.warning("submissions.arxiv_unavailable", extra={"paper": arxiv_id, "reason": str(error)})
+            raise UpstreamUnavailable(UNREACHABLE.format(id=arxiv_id)) from None
+
+    def _fetch(arxiv_id: str) -> PaperRecord | None:
         with ArxivHttpClient(settings) as client:
             for page in fetch_ids(client, [arxiv_id]):
                 for item in page.records:
@@ -90,17 +106,64 @@ class SubmissionService:
                 f"Only papers from the last {days} days: this one first appeared on {appeared.isoformat()}."
             )
 
-    def submit(self, user: User, text: str) -> str:
-        """Put the paper on today's list; returns its id."""
-        try:
-            arxiv_id = parse_arxiv_id(text.strip()).id
-        except ValueError:
-            raise InvalidInput("Please give an arXiv id (2401.12345) or an arxiv.org/abs/ URL.") from None
+    def submit(self, user: User, text: str, comment: str | None = None) -> str:
+        """Put the paper on today's list, with the submitter's optional comment; returns its id."""
+        arxiv_id = _arxiv_id(text)
+        note = " ".join((comment or "").split()) or None
+        if note and len(note) > MAX_COMMENT_CHARS:
+            raise InvalidInput(f"comment: at most {MAX_COMMENT_CHARS} characters, got {len(note)}")
         now = utcnow()
         self._check_user(user, now.date())
         self.check_age(self._ensure_paper(arxiv_id), now.date())
         with self.engine.begin() as conn:
-            if repo.is_hidden(conn, arxiv_id) or not repo.insert_submission(conn, arxiv_id, user.id, now.date(), now):
+            hidden = repo.is_hidden(conn, arxiv_id)
+            if hidden or not repo.insert_submission(conn, arxiv_id, user.id, now.date(), now, note):
                 raise Conflict(f"{arxiv_id} has already been submitted.")
             repo.mark_submitted(conn, arxiv_id, now.date(), now)
         return arxiv_id
+
+    def set_links(self, user: User, paper_id: str, github_repo: str | None, project_page: str | None) -> None:
+        """The paper's submitter or an admin sets its GitHub repository and project page."""
+        require_active(user)
+        repo_url = _link(github_repo, "github_repo", github=True)
+        page_url = _link(project_page, "project_page")
+        with self.engine.begin() as conn:
+            if first_appeared(conn, paper_id) is None:
+                raise NotFound(f"no paper {paper_id!r}")
+            if not user.is_admin and repo.submitter_of(conn, paper_id) != user.id:
+                raise PermissionDenied("Only the paper's submitter or an admin can change its links.")
+            repo.set_links(conn, paper_id, repo_url, page_url, utcnow())
+
+    def index(self, text: str, who: str) -> tuple[str, bool]:
+        """Fetch an unknown paper from arXiv and store it (no submission, no age rule): (id, newly
+        stored). `who` ('user:7' or 'ip:...') is rate-limited to settings.papers_indexed_per_hour."""
+        arxiv_id = _arxiv_id(text)
+        with read_only(self.engine) as conn:
+            if first_appeared(conn, arxiv_id) is not None:
+                return arxiv_id, False
+        with self.engine.begin() as conn:
+            ratelimit.hit(conn, f"index:{who}", self.settings.papers_indexed_per_hour, 3600, utcnow())
+        record = self.fetch(arxiv_id)
+        if record is None:
+            raise NotFound(f"arXiv has no paper {arxiv_id}.")
+        with self.engine.begin() as conn:
+            upsert_papers(conn, [record])
+        return arxiv_id, True
+
+
+def _link(value: str | None, name: str, github: bool = False) -> str | None:
+    url = (value or "").strip()
+    if not url:
+        return None
+    if len(url) > 500 or not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
+        raise InvalidInput(f"{name}: expected an http(s) URL of at most 500 characters")
+    if github and github_name(url) is None:
+        raise InvalidInput(f"{name}: expected a repository URL like https://github.com/owner/name")
+    return url
+
+
+def _arxiv_id(text: str) -> str:
+    try:
+        return parse_arxiv_id(text.strip()).id
+    except ValueError:
+        raise InvalidInput("Please give an arXiv id (2401.12345) or an arxiv.org/abs/ URL.") from None

@@ -35,7 +35,7 @@ from paperwire.digest.batch import BatchData, load_batch
 from paperwire.digest.compose import build_raw, render_sections
 from paperwire.digest.report import SendReport
 from paperwire.digest.throttle import NoHooks, RateLimiter, SendHooks
-from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError
+from paperwire.mail import Mailer, MailPermanentError, MailTemporaryError, failure_fields
 from paperwire.mail.backends import BOUNCE, SENDER, MailSession
 from paperwire.storage import digest_ledger as ledger
 from paperwire.storage import leases
@@ -217,6 +217,7 @@ class Sender:
         except MailPermanentError as error:
             self._refused(edition, row, error, connection, report)
         except MailTemporaryError as error:
+            log.warning("digest.send_failed", extra={"subscriber": row.subscriber_id, **failure_fields(error)})
             if error.code is None:  # dropped connection: open a new one for the next message
                 connection.reset()
             if error.after_data:
@@ -234,7 +235,7 @@ class Sender:
     ) -> None:
         """Only a refusal of this recipient suppresses; a refused sender pauses; a policy refusal retries."""
         if error.kind == BOUNCE:
-            self._bounce(row, str(error), report)
+            self._bounce(row, error, report)
             return
         report.refused += 1
         if error.kind == SENDER:
@@ -244,12 +245,13 @@ class Sender:
             return
         self._retry(row, str(error), report, code=error.code)
 
-    def _bounce(self, row: SendRow, reason: str, report: SendReport) -> None:
+    def _bounce(self, row: SendRow, error: MailPermanentError, report: SendReport) -> None:
+        reason = str(error)
         with self._transaction() as conn:
             ledger.set_row(conn, row.id, status="bounced", attempts=row.attempts + 1, last_error=reason[:500])
             ledger.suppress(conn, row.subscriber_id, reason)
         report.bounced += 1
-        log.warning("digest.bounced", extra={"subscriber": row.subscriber_id, "reason": reason[:200]})
+        log.warning("digest.bounced", extra={"subscriber": row.subscriber_id, **failure_fields(error)})
 
     def _uncertain(self, row: SendRow, error: MailTemporaryError, report: SendReport) -> None:
         """The relay had the whole message and gave no answer: it may have been delivered. As after a crash

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 # New-style ids (0704.0001 .. 2612.99999), old-style (hep-th/9901001, math.AG/0301001), optional vN.
@@ -109,6 +109,28 @@ class VersionRecord:
     date: date | None = None
 
 
+@dataclass(frozen=True)
+class Submitter:
+    """Who submitted a paper to Hugging Face's daily list (its user object), kept by imports."""
+
+    user: str
+    fullname: str = ""
+    avatar_url: str = ""
+    is_pro: bool = False
+    type: str = "user"
+    id: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "_id": self.id or self.user,
+            "user": self.user,
+            "fullname": self.fullname or self.user,
+            "avatarUrl": self.avatar_url,
+            "isPro": self.is_pro,
+            "type": self.type,
+        }
+
+
 @dataclass(frozen=True, kw_only=True)
 class PaperRecord:
     """One paper as a source describes it. Parsers produce these; the ingest service stores them.
@@ -137,6 +159,12 @@ class PaperRecord:
     upvotes: int | None = None
     submitted_on: date | None = None
     submitted_by: str | None = None
+    submitter: Submitter | None = None
+    submitted_at: datetime | None = None  # the submission's time, when the source gives it
+    published_at: datetime | None = None  # the first version's time, when the source gives it
+    num_comments: int | None = None
+    github_repo: str | None = None
+    project_page: str | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -11,13 +11,22 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from paperwire.domain.papers import ArxivId, PaperRecord, VersionRecord, is_arxiv_id, is_category, parse_arxiv_id
+from paperwire.domain.papers import (
+    ArxivId,
+    PaperRecord,
+    Submitter,
+    VersionRecord,
+    is_arxiv_id,
+    is_category,
+    parse_arxiv_id,
+)
 from paperwire.ingest._records import (
     categories_from_text,
     first_and_last_dates,
     latest_version,
     parse_author_list,
     parse_date,
+    parse_timestamp,
     text_or_none,
     version_number,
 )
@@ -137,6 +146,7 @@ def from_hf_daily(item: Mapping[str, Any]) -> PaperRecord:
     arxiv_id = _arxiv_id(_field(paper, "id"))
     submitter = item.get("submittedBy") or paper.get("submittedOnDailyBy") or {}
     extra = {"num_comments": str(item["numComments"])} if item.get("numComments") is not None else {}
+    submitted = item.get("publishedAt") or paper.get("submittedOnDailyAt")
     return PaperRecord(
         id=arxiv_id.id,
         version=arxiv_id.version,
@@ -145,11 +155,41 @@ def from_hf_daily(item: Mapping[str, Any]) -> PaperRecord:
         authors=tuple(a["name"] for a in paper.get("authors") or () if a.get("name")),
         published=parse_date(paper.get("publishedAt")),
         upvotes=int(paper.get("upvotes") or 0),
-        submitted_on=parse_date(item.get("publishedAt") or paper.get("submittedOnDailyAt")),
-        submitted_by=text_or_none(submitter.get("name")),
+        submitted_on=parse_date(submitted),
+        submitted_by=text_or_none(submitter.get("user") or submitter.get("name")),
+        submitter=_submitter(submitter),
+        submitted_at=parse_timestamp(submitted),
+        published_at=parse_timestamp(paper.get("publishedAt")),
+        num_comments=_count(item.get("numComments")),
+        github_repo=_http_url(paper.get("githubRepo")),
+        project_page=_http_url(paper.get("projectPage")),
         source="hf-daily",
         extra=extra,
     ).cleaned()
+
+
+def _submitter(value: Mapping[str, Any]) -> Submitter | None:
+    """HF's user object ({user, fullname, avatarUrl, ...}); older exports had only {name}."""
+    user = text_or_none(value.get("user") or value.get("name"))
+    if user is None:
+        return None
+    return Submitter(
+        user=user,
+        fullname=text_or_none(value.get("fullname")) or user,
+        avatar_url=_http_url(value.get("avatarUrl")) or "",
+        is_pro=bool(value.get("isPro", False)),
+        type=text_or_none(value.get("type")) or "user",
+        id=text_or_none(value.get("_id")) or "",
+    )
+
+
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, int) and value >= 0 else None
+
+
+def _http_url(value: Any) -> str | None:
+    text = text_or_none(value) if isinstance(value, str) else None
+    return text if text and text.startswith(("https://", "http://")) and len(text) <= 512 else None
 
 
 def from_jsonl(obj: Mapping[str, Any]) -> PaperRecord:

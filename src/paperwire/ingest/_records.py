@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from paperwire.domain.papers import ArxivId, VersionRecord, parse_arxiv_id
@@ -78,6 +78,18 @@ def first_and_last_dates(versions: tuple[VersionRecord, ...]) -> tuple[date | No
 def categories_from_text(text: str | None) -> tuple[str, ...]:
     """'cs.LG stat.ML' -> ('cs.LG', 'stat.ML'), duplicates dropped, order kept."""
     return tuple(dict.fromkeys((text or "").split()))
+
+
+def parse_timestamp(text: object) -> datetime | None:
+    """'2024-01-15T18:00:00Z' / '2024-01-15T18:00:00.123+00:00' -> an aware UTC datetime; a bare date or
+    anything else -> None (no time is invented)."""
+    if not isinstance(text, str) or len(text.strip()) <= 10:
+        return None
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def text_or_none(value: object) -> str | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from paperwire.domain.papers import PaperRecord, is_category
-from paperwire.ingest._records import canonical_id, parse_date
+from paperwire.ingest._records import canonical_id, parse_date, parse_timestamp
 from paperwire.ingest._xml import NS, MalformedResponse, all_text, child_text, parse_xml
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.interfaces import Parsed, RecordError
@@ -68,6 +68,7 @@ def _record_from_entry(entry: ET.Element, entry_id: str) -> PaperRecord:
         authors=tuple(all_text(entry, "atom:author/atom:name")),
         categories=tuple(dict.fromkeys(t for t in terms if is_category(t))),
         published=parse_date(child_text(entry, "atom:published")),
+        published_at=parse_timestamp(child_text(entry, "atom:published")),
         updated=parse_date(child_text(entry, "atom:updated")),
         comment=child_text(entry, "arxiv:comment"),
         journal_ref=child_text(entry, "arxiv:journal_ref"),

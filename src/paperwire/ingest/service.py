@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from paperwire.errors import InvalidInput
+from paperwire.errors import PaperwireError
 from paperwire.ingest.interfaces import Parsed, RecordError
 from paperwire.storage.checkpoints import Checkpoint, clear_checkpoint, save_checkpoint
 from paperwire.storage.papers import upsert_papers
@@ -54,8 +54,9 @@ class IngestReport:
         }
 
 
-class StrictModeError(InvalidInput):
-    """--strict met a bad record: nothing from its batch was written."""
+class StrictModeError(PaperwireError):
+    """--strict met a bad record: nothing from its batch was written (a failure of the input's content,
+    not a usage error: the CLI exits 1)."""
 
 
 ProgressCallback = Callable[[int], None]

@@ -11,6 +11,7 @@ from paperwire.mail.backends import (
     MemoryMailer,
     SMTPMailer,
     build_mailer,
+    failure_fields,
 )
 from paperwire.mail.render import render_email
 
@@ -22,5 +23,6 @@ __all__ = [
     "MemoryMailer",
     "SMTPMailer",
     "build_mailer",
+    "failure_fields",
     "render_email",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import email
 import email.policy
+import email.utils
 import logging
 import re
 import smtplib
@@ -32,10 +33,11 @@ class MailTemporaryError(UpstreamUnavailable):
     `after_data`: the whole message was handed over and the connection dropped before the server
     answered, so the server may have accepted it (the outcome is uncertain, not a failure)."""
 
-    def __init__(self, message: str, code: int | None = None, after_data: bool = False) -> None:
+    def __init__(self, message: str, code: int | None = None, after_data: bool = False, reply: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.after_data = after_data
+        self.reply = reply  # the server's text after the code ("" when there was no answer)
 
 
 BOUNCE, SENDER, POLICY = "bounce", "sender", "policy"
@@ -51,10 +53,20 @@ class MailPermanentError(UpstreamUnavailable):
       message was not sent, and nobody's address is at fault.
     """
 
-    def __init__(self, message: str, code: int | None = None, kind: str = POLICY) -> None:
+    def __init__(self, message: str, code: int | None = None, kind: str = POLICY, reply: str = "") -> None:
         super().__init__(message)
         self.code = code
         self.kind = kind
+        self.reply = reply
+
+
+def failure_fields(error: Exception) -> dict[str, object]:
+    """Log fields of a failed message: the server's reply code and text when it answered."""
+    return {
+        "error": str(error)[:300],
+        "smtp_code": getattr(error, "code", None),
+        "smtp_reply": str(getattr(error, "reply", ""))[:300],
+    }
 
 
 class MailSession(Protocol):
@@ -153,6 +165,15 @@ class SMTPMailer:
         with self.session() as session:
             session.send(message)
 
+    def send_reporting(self, message: EmailMessage) -> tuple[int, str]:
+        """Send one message and return the server's final answer (`paperwire mail test`)."""
+        with self.session() as session:
+            return session.send_reporting(message)
+
+
+def _address(header: str | None) -> str:
+    return email.utils.parseaddr(header or "")[1]
+
 
 class SMTPSession:
     """One open SMTP connection; send() maps smtplib's errors to temporary/permanent ones."""
@@ -165,6 +186,25 @@ class SMTPSession:
 
     def send_raw(self, sender: str, recipient: str, data: bytes) -> None:
         self._mapped(self._sendmail, sender, recipient, data)
+
+    def send_reporting(self, message: EmailMessage) -> tuple[int, str]:
+        """Send one message step by step and return the server's answer to its content (code, text)."""
+        answer: list[tuple[int, str]] = []
+        self._mapped(self._stepwise, message, answer)
+        return answer[0]
+
+    def _stepwise(self, message: EmailMessage, answer: list[tuple[int, str]]) -> dict[str, tuple[int, bytes]]:
+        sender, recipient = _address(message["From"]), _address(message["To"])
+        self.smtp.ehlo_or_helo_if_needed()
+        code, reply = self.smtp.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        code, reply = self.smtp.rcpt(recipient)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+        code, reply = self.smtp.data(message.as_bytes(policy=email.policy.SMTP))  # raises on non-250
+        answer.append((code, _text(reply)))
+        return {}
 
     def _sendmail(self, sender: str, recipient: str, data: bytes) -> dict[str, tuple[int, bytes]]:
         self.smtp.ehlo_or_helo_if_needed()
@@ -265,15 +305,19 @@ def _abort(smtp: smtplib.SMTP, close: bool) -> None:
 def _classify(code: int, reason: bytes | str, *, stage: str, prefix: str = "SMTP") -> UpstreamUnavailable:
     """4xx: temporary. 5xx: a bounce only after RCPT and only when it names the recipient (replies.py);
     5xx to the session or MAIL FROM is about the sender; anything else is a policy refusal."""
-    text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    text = _text(reason)
     message = f"{prefix} {code}: {text}"
     if not 500 <= code < 600:
-        return MailTemporaryError(message, code)
+        return MailTemporaryError(message, code, reply=text)
     if stage == "session":
-        return MailPermanentError(message, code, kind=SENDER)
+        return MailPermanentError(message, code, kind=SENDER, reply=text)
     if stage == "rcpt" and is_recipient_refusal(code, text):
-        return MailPermanentError(message, code, kind=BOUNCE)
-    return MailPermanentError(message, code, kind=POLICY)
+        return MailPermanentError(message, code, kind=BOUNCE, reply=text)
+    return MailPermanentError(message, code, kind=POLICY, reply=text)
+
+
+def _text(reason: bytes | str) -> str:
+    return " ".join((reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)).split())
 
 
 def build_mailer(settings: Settings) -> MemoryMailer | SMTPMailer:

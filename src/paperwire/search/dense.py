@@ -100,9 +100,17 @@ class MiniLMEmbedder:
 
     @property
     def name(self) -> str:
-        if self._precision in ONNX_PRECISIONS:
+        if self._precision in ONNX_PRECISIONS and not self._is_exported():
             self._load()  # resolves the fallback before the name is stored with any vector
         return f"all-MiniLM-L6-v2-{self._precision}-{self._max_seq_length}"
+
+    def _is_exported(self) -> bool:
+        """The ONNX model was exported here before, so ONNX is what will run: the name is known without
+        loading the model (`index update` with nothing to embed took 6-10 s for that load)."""
+        from paperwire.search import onnx_minilm
+
+        cache = self._cache_dir or onnx_minilm.default_cache_dir()
+        return onnx_minilm.exported_path(cache, quantized=self._precision == "onnx-int8").is_file()
 
     @property
     def dim(self) -> int:

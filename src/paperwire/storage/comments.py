@@ -35,7 +35,7 @@ def thread_rows(conn: Connection, paper_id: str) -> list[dict[str, Any]]:
     """Every comment of a paper with its author's name, oldest first (deleted ones keep the thread)."""
     query = (
         select(comments, users.c.display_name.label("author_name"), users.c.is_banned.label("author_banned"))
-        .join(users, users.c.id == comments.c.user_id)
+        .outerjoin(users, users.c.id == comments.c.user_id)  # NULL: the author deleted the account
         .where(comments.c.paper_id == paper_id)
         .order_by(comments.c.created_at, comments.c.id)
     )

@@ -30,6 +30,7 @@ users = Table(
     Column("email_verified", Boolean, nullable=False, default=False),
     Column("password_hash", String(255), nullable=False),
     Column("display_name", String(64), nullable=False),
+    Column("display_name_key", String(200), nullable=False, unique=True),  # domain.names.name_key
     Column("bio", Text, nullable=False, default=""),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("is_banned", Boolean, nullable=False, default=False),
@@ -92,7 +93,8 @@ comments = Table(
     METADATA,
     Column("id", Integer, primary_key=True),
     Column("paper_id", String(64), ForeignKey("papers.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    # NULL once the author deleted the account: the comment reads "[deleted]" and its replies stay
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True),
     Column("parent_id", Integer, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True, index=True),
     Column("body_md", Text, nullable=False),
     Column("body_html", Text, nullable=False),
@@ -120,6 +122,7 @@ submissions = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("submitted_on", Date, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("comment", Text, nullable=True),  # the submitter's note, shown on the paper page
     UniqueConstraint("paper_id", name="uq_submissions_paper_id"),
 )
 
@@ -141,4 +144,19 @@ reports = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("resolved_at", DateTime(timezone=True), nullable=True, index=True),
+)
+
+# A user's claim to be one of a paper's authors; an admin approves (status 'claimed') or rejects it.
+author_claims = Table(
+    "author_claims",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("paper_id", String(64), ForeignKey("papers.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, ForeignKey("authors.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),  # pending | claimed | rejected
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    UniqueConstraint("paper_id", "author_id", name="uq_author_claims_paper_author"),
 )

@@ -163,3 +163,43 @@ def load_scratch_corpus(engine: Engine, docs: Sequence[tuple[str, str, str]]) ->
     with engine.begin() as conn:
         for start in range(0, len(rows), 1000):
             conn.execute(insert(papers), rows[start : start + 1000])
+
+
+def store_precomputed_vectors(engine: Engine, model: str, dim: int, vectors: dict[str, tuple[str, np.ndarray]]) -> int:
+    """Store vectors computed elsewhere ({paper_id: (content_hash, vector)}) for the papers whose content
+    still has that hash and that have no current vector of `model`; returns how many were stored."""
+    now = datetime.now(UTC)
+    stored = 0
+    ids = list(vectors)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        join, stale = _stale(model)
+        query = select(papers.c.id, papers.c.content_hash).select_from(join).where(stale, papers.c.id.in_(chunk))
+        with engine.begin() as conn:
+            wanted = [(pid, digest) for pid, digest in conn.execute(query) if vectors[pid][0] == digest]
+            if not wanted:
+                continue
+            conn.execute(
+                delete(paper_embeddings).where(
+                    paper_embeddings.c.model == model, paper_embeddings.c.paper_id.in_([pid for pid, _ in wanted])
+                )
+            )
+            rows = [
+                {
+                    "paper_id": pid,
+                    "model": model,
+                    "content_hash": digest,
+                    "dim": dim,
+                    "vector": np.asarray(vectors[pid][1], dtype="<f4").tobytes(),
+                    "created_at": now,
+                }
+                for pid, digest in wanted
+            ]
+            conn.execute(insert(paper_embeddings), rows)
+            stored += len(rows)
+    return stored
+
+
+def count_papers(engine: Engine) -> int:
+    with read_only(engine) as conn:
+        return int(conn.execute(select(func.count()).select_from(papers)).scalar_one())

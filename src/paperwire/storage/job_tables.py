@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, Float, Index, Integer, String, Table, Text
 
 from paperwire.storage.tables import METADATA
 
@@ -25,4 +25,12 @@ leases = Table(
     Column("name", String(64), primary_key=True),  # 'worker', 'digest-sender'
     Column("holder", String(255), nullable=False),  # host:pid:nonce
     Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# The next moment a request to an upstream (arXiv) may start, shared by every process on the database.
+request_slots = Table(
+    "request_slots",
+    METADATA,
+    Column("key", String(64), primary_key=True),
+    Column("next_at", Float, nullable=False),  # unix seconds
 )

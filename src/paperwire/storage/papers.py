@@ -95,6 +95,12 @@ def _record_values(record: PaperRecord) -> dict[str, Any]:
         "license": record.license,
         "imported_upvotes": record.upvotes,
         "submitted_on": record.submitted_on,
+        "imported_submitter": record.submitter.as_json() if record.submitter else None,
+        "imported_comments": record.num_comments,
+        "github_repo": record.github_repo,
+        "project_page": record.project_page,
+        "published_at": record.published_at,
+        "submitted_at": record.submitted_at,
     }
 
 
@@ -106,6 +112,7 @@ def _merge(stored: dict[str, Any] | None, incoming: dict[str, Any], record: Pape
         merged["authors_text"] = merged["authors_text"] or ""
         merged["categories_text"] = merged["categories_text"] or ""
         merged["imported_upvotes"] = merged["imported_upvotes"] or 0
+        merged["imported_comments"] = merged["imported_comments"] or 0
     else:
         if incoming["version"] is not None and incoming["version"] < stored["version"]:
             return None

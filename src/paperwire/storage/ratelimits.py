@@ -23,3 +23,8 @@ def count_hit(conn: Connection, key: str, window_start: int) -> int:
 
 def forget_before(conn: Connection, window_start: int) -> None:
     conn.execute(delete(rate_limits).where(rate_limits.c.window_start < window_start))
+
+
+def forget_key(conn: Connection, key: str) -> None:
+    """Clear every window of one key (a successful login clears its address's failures)."""
+    conn.execute(delete(rate_limits).where(rate_limits.c.key == key[:KEY_CHARS]))

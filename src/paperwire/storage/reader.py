@@ -39,6 +39,14 @@ COLUMNS = (
     papers.c.license,
     papers.c.updated_at,
     papers.c.seq,
+    papers.c.imported_submitter,
+    papers.c.imported_comments,
+    papers.c.github_repo,
+    papers.c.project_page,
+    papers.c.published_at,
+    papers.c.submitted_at,
+    papers.c.ai_keywords,
+    papers.c.ai_summary,
 )
 # The day a paper joined a daily list: submitted to it, else announced, else first published.
 LISTED = func.coalesce(papers.c.submitted_on, papers.c.announced, papers.c.published)
@@ -82,6 +90,14 @@ class PaperRow(_Dates):
     license: str | None
     updated_at: datetime | None
     seq: int
+    imported_submitter: dict[str, Any] | None = None  # Hugging Face's user object, from an import
+    imported_comments: int = 0
+    github_repo: str | None = None
+    project_page: str | None = None
+    published_at: datetime | None = None
+    submitted_at: datetime | None = None
+    ai_keywords: tuple[str, ...] = ()
+    ai_summary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,14 @@ def _row(values: RowMapping) -> PaperRow:
         license=values["license"],
         updated_at=values["updated_at"],
         seq=int(values["seq"] or 0),
+        imported_submitter=values["imported_submitter"] or None,
+        imported_comments=int(values["imported_comments"] or 0),
+        github_repo=values["github_repo"],
+        project_page=values["project_page"],
+        published_at=values["published_at"],
+        submitted_at=values["submitted_at"],
+        ai_keywords=tuple(values["ai_keywords"] or ()),
+        ai_summary=values["ai_summary"],
     )
 
 
@@ -143,11 +167,21 @@ def visible() -> ColumnElement[bool]:
 # by id
 
 
-def papers_by_id(conn: Connection, ids: Sequence[str]) -> dict[str, PaperRow]:
-    """These papers (hidden ones included: callers decide), keyed by id; unknown ids are left out."""
+def papers_by_id(conn: Connection, ids: Sequence[str], *, visible_only: bool = False) -> dict[str, PaperRow]:
+    """These papers keyed by id; unknown ids are left out, and hidden ones too when `visible_only`
+    (search results; the digest ledger reads what it already chose)."""
     found: dict[str, PaperRow] = {}
     for part in chunked(list(dict.fromkeys(ids))):
-        found.update((row.id, row) for row in _rows(conn, select(*COLUMNS).where(papers.c.id.in_(part))))
+        query = select(*COLUMNS).where(papers.c.id.in_(part), *((visible(),) if visible_only else ()))
+        found.update((row.id, row) for row in _rows(conn, query))
+    return found
+
+
+def visible_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Those of `ids` that exist and are not hidden."""
+    found: set[str] = set()
+    for part in chunked(list(dict.fromkeys(ids))):
+        found.update(conn.execute(select(papers.c.id).where(papers.c.id.in_(part), visible())).scalars())
     return found
 
 
@@ -164,8 +198,10 @@ def upvotes_of(conn: Connection, ids: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def paper_by_id(conn: Connection, paper_id: str) -> PaperRow | None:
-    rows = _rows(conn, select(*COLUMNS).where(papers.c.id == paper_id))
+def paper_by_id(conn: Connection, paper_id: str, *, visible_only: bool = False) -> PaperRow | None:
+    """The paper, or None; None for a hidden one too when `visible_only` (in the same one query)."""
+    query = select(*COLUMNS).where(papers.c.id == paper_id, *((visible(),) if visible_only else ()))
+    rows = _rows(conn, query)
     return rows[0] if rows else None
 
 
@@ -308,16 +344,39 @@ def find_author(conn: Connection, name: str) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+@dataclass(frozen=True)
+class Submission:
+    """Who put a paper on a daily list here, when, and what they said about it."""
+
+    user_id: int
+    display_name: str
+    created_at: datetime
+    comment: str | None
+
+
+def submitters(conn: Connection, ids: Sequence[str]) -> dict[str, Submission]:
+    """The local submission of each of these papers (papers submitted only on Hugging Face have none)."""
+    found: dict[str, Submission] = {}
+    for part in chunked(list(ids)):
+        query = (
+            select(
+                submissions.c.paper_id,
+                submissions.c.user_id,
+                users.c.display_name,
+                submissions.c.created_at,
+                submissions.c.comment,
+            )
+            .join(users, users.c.id == submissions.c.user_id)
+            .where(submissions.c.paper_id.in_(list(part)))
+        )
+        for paper_id, user_id, name, created_at, comment in conn.execute(query):
+            found[paper_id] = Submission(user_id, name, created_at, comment)
+    return found
+
+
 def submitter_names(conn: Connection, ids: Sequence[str]) -> dict[str, str]:
     """Who submitted each of these papers to the daily list (display names)."""
-    if not ids:
-        return {}
-    query = (
-        select(submissions.c.paper_id, users.c.display_name)
-        .join(users, users.c.id == submissions.c.user_id)
-        .where(submissions.c.paper_id.in_(list(ids)))
-    )
-    return {paper_id: name for paper_id, name in conn.execute(query)}
+    return {paper_id: s.display_name for paper_id, s in submitters(conn, ids).items()} if ids else {}
 
 
 def category_counts(rows: Sequence[PaperRow | PaperStub]) -> dict[str, int]:

@@ -21,9 +21,11 @@ def count_on(conn: Connection, user_id: int, day: date) -> int:
     )
 
 
-def insert_submission(conn: Connection, paper_id: str, user_id: int, day: date, now: datetime) -> bool:
+def insert_submission(
+    conn: Connection, paper_id: str, user_id: int, day: date, now: datetime, comment: str | None = None
+) -> bool:
     """False when the paper was submitted before (UNIQUE paper_id)."""
-    values = {"paper_id": paper_id, "user_id": user_id, "submitted_on": day, "created_at": now}
+    values = {"paper_id": paper_id, "user_id": user_id, "submitted_on": day, "created_at": now, "comment": comment}
     statement = insert_ignore(conn, submissions).values(**values).returning(submissions.c.id)
     return conn.execute(statement).first() is not None
 
@@ -67,3 +69,17 @@ def unhide_paper(conn: Connection, paper_id: str) -> None:
 
 def hidden_ids(conn: Connection) -> set[str]:
     return {paper_id for (paper_id,) in conn.execute(select(hidden_papers.c.paper_id))}
+
+
+def submitter_of(conn: Connection, paper_id: str) -> int | None:
+    """The account that submitted the paper, if one did (and still exists)."""
+    query = select(submissions.c.user_id).where(submissions.c.paper_id == paper_id)
+    return conn.execute(query).scalar_one_or_none()
+
+
+def set_links(
+    conn: Connection, paper_id: str, github_repo: str | None, project_page: str | None, now: datetime
+) -> None:
+    """Set the paper's chosen repository and project page (None clears: detection applies again)."""
+    values = {"github_repo": github_repo, "project_page": project_page, "updated_at": now}
+    conn.execute(update(papers).where(papers.c.id == paper_id).values(seq=next_seq(conn, "papers"), **values))

@@ -59,6 +59,17 @@ papers = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, index=True),
     Column("seq", BigInteger, nullable=False, index=True),  # monotonic change counter for incremental indexing
+    # Hugging Face imports: who submitted it there ({user, fullname, avatarUrl, ...}) and its comment count
+    Column("imported_submitter", JSON, nullable=True),
+    Column("imported_comments", Integer, nullable=False, default=0, server_default="0"),
+    Column("github_repo", String(512), nullable=True),  # chosen (import or editor); else the first code link
+    Column("project_page", String(512), nullable=True),  # chosen; else detected in the comment
+    Column("published_at", DateTime(timezone=True), nullable=True),  # first version, when a source gives the time
+    Column("submitted_at", DateTime(timezone=True), nullable=True),  # an imported daily-list submission's time
+    # computed locally (search/keyphrases.py): keywords, a one-sentence summary, the content they came from
+    Column("ai_keywords", JSON, nullable=True),
+    Column("ai_summary", Text, nullable=True),
+    Column("ai_hash", String(32), nullable=True),
 )
 
 paper_versions = Table(
@@ -130,4 +141,15 @@ counters = Table(
     METADATA,
     Column("name", String(64), primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+# GitHub repositories shown on paper pages: the star count as last fetched (web/github.py)
+github_repos = Table(
+    "github_repos",
+    METADATA,
+    Column("full_name", String(200), primary_key=True),  # 'owner/name'
+    Column("stars", Integer, nullable=True),
+    Column("status", Integer, nullable=True),  # HTTP status of the last fetch
+    Column("etag", String(200), nullable=True),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
 )

@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from paperwire.storage.community_tables import account_tokens, api_tokens, user_sessions, users
+from paperwire.domain.names import name_key
+from paperwire.storage import votes as votes_repo
+from paperwire.storage.community_tables import account_tokens, api_tokens, comments, user_sessions, users
+from paperwire.storage.db import next_seq
 
 
 def hash_secret(secret: str) -> str:
@@ -46,14 +49,35 @@ def get_user_by_email(conn: Connection, email: str) -> User | None:
 
 def insert_user(conn: Connection, **values: Any) -> int:
     values["email"] = values["email"].lower()
+    values["display_name_key"] = name_key(values["display_name"])
     return int(conn.execute(insert(users).values(**values).returning(users.c.id)).scalar_one())
 
 
 def update_user(conn: Connection, user_id: int, **values: Any) -> None:
+    if "display_name" in values:
+        values["display_name_key"] = name_key(values["display_name"])
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
 
 
-def delete_user(conn: Connection, user_id: int) -> None:
+def is_name_taken(conn: Connection, display_name: str, except_user: int | None = None) -> bool:
+    """True when another account's name is the same after domain.names.name_key."""
+    query = select(users.c.id).where(users.c.display_name_key == name_key(display_name))
+    if except_user is not None:
+        query = query.where(users.c.id != except_user)
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def delete_user(conn: Connection, user_id: int, now: datetime) -> None:
+    """Delete the account. Its comments stay as "[deleted]" (user_id set NULL, so replies keep their
+    parent); its votes go and papers.upvotes is recounted for the papers it had voted on."""
+    next_seq(conn, "comments")
+    conn.execute(
+        update(comments)
+        .where(comments.c.user_id == user_id, comments.c.deleted_at.is_(None))
+        .values(deleted_at=now, body_md="", body_html="")
+    )
+    conn.execute(update(comments).where(comments.c.user_id == user_id).values(user_id=None))
+    votes_repo.remove_votes_of(conn, user_id)
     conn.execute(delete(users).where(users.c.id == user_id))
 
 
@@ -72,13 +96,24 @@ def insert_session(conn: Connection, raw_id: str, user_id: int, now: datetime, e
     )
 
 
-def session_user(conn: Connection, raw_id: str, now: datetime) -> User | None:
+def session_user(conn: Connection, raw_id: str, now: datetime) -> tuple[User, datetime, datetime] | None:
+    """(the user, when the session began, when it expires) for a live session."""
     query = (
-        select(users)
+        select(users, user_sessions.c.created_at.label("session_created"), user_sessions.c.expires_at)
         .join(user_sessions, user_sessions.c.user_id == users.c.id)
         .where(user_sessions.c.id_hash == hash_secret(raw_id), user_sessions.c.expires_at > now)
     )
-    return _user(conn.execute(query).mappings().first())
+    row = conn.execute(query).mappings().first()
+    user = _user(row)
+    if row is None or user is None:
+        return None
+    return user, _aware(row["session_created"]), _aware(row["expires_at"])
+
+
+def extend_session(conn: Connection, raw_id: str, expires_at: datetime) -> None:
+    conn.execute(
+        update(user_sessions).where(user_sessions.c.id_hash == hash_secret(raw_id)).values(expires_at=expires_at)
+    )
 
 
 def delete_session(conn: Connection, raw_id: str) -> None:
@@ -100,6 +135,10 @@ def insert_api_token(conn: Connection, user_id: int, name: str, raw: str, now: d
 def api_token_user(conn: Connection, raw: str) -> User | None:
     query = select(users).join(api_tokens, api_tokens.c.user_id == users.c.id)
     return _user(conn.execute(query.where(api_tokens.c.token_hash == hash_secret(raw))).mappings().first())
+
+
+def delete_api_tokens_of(conn: Connection, user_id: int) -> int:
+    return conn.execute(delete(api_tokens).where(api_tokens.c.user_id == user_id)).rowcount
 
 
 def list_api_tokens(conn: Connection, user_id: int) -> list[dict[str, Any]]:

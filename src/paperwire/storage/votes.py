@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from paperwire.storage.community_tables import votes
+from paperwire.storage.community_tables import submissions, votes
 from paperwire.storage.db import next_seq
 from paperwire.storage.papers import chunked, insert_ignore
 from paperwire.storage.tables import papers
@@ -24,13 +24,18 @@ def _shift(conn: Connection, paper_id: str, amount: int) -> None:
     next_seq(conn, "votes")  # changes the data version, so cached pages show the new count
 
 
-def add_vote(conn: Connection, user_id: int, paper_id: str, now: datetime, weighted: bool) -> bool:
-    """True when this call created the vote (and counted it)."""
-    row = {"user_id": user_id, "paper_id": paper_id, "created_at": now, "counted": True, "weighted": weighted}
+def add_vote(
+    conn: Connection, user_id: int, paper_id: str, now: datetime, *, weighted: bool, counted: bool = True
+) -> bool:
+    """True when this call created the vote (and counted it, when `counted`: false for a vote on one's
+    own submission, which never counts)."""
+    row = {"user_id": user_id, "paper_id": paper_id, "created_at": now, "counted": counted, "weighted": weighted}
     statement = insert_ignore(conn, votes).values(**row).returning(votes.c.user_id)
     inserted = conn.execute(statement).first() is not None  # rowcount is -1 on psycopg for DO NOTHING
-    if inserted:
+    if inserted and counted:
         _shift(conn, paper_id, 1)
+    elif inserted:
+        next_seq(conn, "votes")
     return inserted
 
 
@@ -42,11 +47,22 @@ def remove_vote(conn: Connection, user_id: int, paper_id: str) -> bool:
     return row is not None
 
 
+def remove_votes_of(conn: Connection, user_id: int) -> int:
+    """Delete every vote of a user (the account is going), taking the counted ones off papers.upvotes."""
+    statement = delete(votes).where(votes.c.user_id == user_id).returning(votes.c.paper_id, votes.c.counted)
+    counted = Counter(paper_id for paper_id, was_counted in conn.execute(statement) if was_counted)
+    for paper_id, number in counted.items():
+        _shift(conn, paper_id, -number)
+    return sum(counted.values())
+
+
 def set_counted(conn: Connection, user_id: int, counted: bool) -> int:
-    """Stop (ban) or resume (unban) counting a user's votes; returns how many votes changed."""
+    """Stop (ban) or resume (unban) counting a user's votes; returns how many votes changed. Votes on the
+    user's own submissions never count, so unbanning leaves them out."""
+    own = select(submissions.c.paper_id).where(submissions.c.user_id == user_id)
     statement = (
         update(votes)
-        .where(votes.c.user_id == user_id, votes.c.counted.is_(not counted))
+        .where(votes.c.user_id == user_id, votes.c.counted.is_(not counted), votes.c.paper_id.not_in(own))
         .values(counted=counted)
         .returning(votes.c.paper_id)
     )

@@ -16,6 +16,7 @@ from paperwire.errors import (
     PaperwireError,
     PermissionDenied,
     RateLimited,
+    UnknownPaper,
     UpstreamUnavailable,
 )
 from paperwire.web.deps import templates_of
@@ -57,9 +58,19 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status, headers=headers)
 
 
+def offer_to_index(request: Request, error: UnknownPaper) -> Response:
+    """The 404 page of a well-formed arXiv id we do not hold: one button fetches it from arXiv."""
+    from paperwire.web.views.accounts import get_auth, render
+
+    auth = get_auth(request)
+    return render(request, "papers/unknown.html", auth, status=404, paper_id=error.paper_id)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(PaperwireError)
     async def _paperwire(request: Request, error: PaperwireError) -> Response:
+        if isinstance(error, UnknownPaper) and not wants_json(request) and request.method in ("GET", "HEAD"):
+            return offer_to_index(request, error)
         status = status_for(error)
         headers = {"Retry-After": str(error.retry_after_s)} if isinstance(error, RateLimited) else None
         return render_error(request, status, str(error), headers)

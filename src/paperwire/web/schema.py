@@ -14,8 +14,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class UserPublic(_Model):
+    """Hugging Face's user object (`submittedBy`, `submittedOnDailyBy`, `authors[].user`)."""
+
+    id: str = Field(alias="_id")
+    avatarUrl: str
+    fullname: str
+    user: str = Field(description="the username (paperwire: display name slug + id); `?submitter=` takes it")
+    isPro: bool
+    type: str
+
+
 class AuthorPublic(_Model):
+    id: str = Field(alias="_id", description="stable per author entry of the paper")
     name: str
+    hidden: bool
+    user: UserPublic | None = Field(None, description="the account whose authorship claim an admin approved")
+    status: str | None = Field(None, description="`claimed_verified` once a claim is approved")
+    statusLastChangedAt: str | None = None
 
 
 class VersionPublic(_Model):
@@ -27,22 +43,29 @@ class PaperPublic(_Model):
     """Hugging Face's `paper` object, then paperwire's extras."""
 
     id: str
+    authors: list[AuthorPublic]
+    mediaUrls: list[str]
+    publishedAt: str | None = Field(
+        description="first version (else announcement), ISO 8601; midnight when no time is known"
+    )
     title: str
     summary: str = Field(description="the abstract, LaTeX kept")
-    authors: list[AuthorPublic]
-    publishedAt: str | None = Field(description="first version (or announcement), ISO 8601")
     upvotes: int
+    discussionId: str = Field(description="the discussion: /discuss/{discussionId}")
+    ai_summary: str | None = Field(description="one sentence of the abstract, chosen locally (see ai_summary_model)")
+    ai_keywords: list[str]
+    ai_summary_model: str | None = Field(None, description="how ai_summary and ai_keywords were made")
     githubRepo: str | None
+    githubStars: int | None = Field(description="as last fetched from GitHub; null until fetched")
+    projectPage: str | None
+    organization: None = Field(description="always null: paperwire has no organizations")
     categories: list[str]
     announcedAt: str | None
     url: str
     absUrl: str | None
     pdfUrl: str | None
     submittedOnDailyAt: str | None = Field(None, description="only for papers submitted to the daily list")
-
-
-class SubmitterPublic(_Model):
-    name: str
+    submittedOnDailyBy: UserPublic | None = None
 
 
 class TrendingWhy(_Model):
@@ -66,8 +89,12 @@ class DailyItem(_Model):
     publishedAt: str | None = Field(description="the day the paper joined the list (submitted, else announced)")
     title: str
     summary: str
+    thumbnail: str | None
+    mediaUrls: list[str]
     numComments: int = Field(description="visible comments (hidden and deleted ones are not counted)")
-    submittedBy: SubmitterPublic | None = None
+    isAuthorParticipating: bool = Field(description="an author of the paper has an approved claim")
+    organization: None
+    submittedBy: UserPublic | None = None
     score: float | None = Field(None, description="search relevance or trending score")
     trending: TrendingWhy | None = Field(None, description="why the paper trends (trending lists only)")
 
@@ -89,12 +116,19 @@ class SimilarPublic(_Model):
     shared_terms: list[str]
 
 
+class ClaimedBy(_Model):
+    user_id: int
+    display_name: str
+    url: str
+
+
 class AuthorPage(_Model):
     name: str
     total: int
     page: int
     has_next: bool
     papers: list[DailyItem]
+    claimed_by: list[ClaimedBy] = Field(description="accounts whose claim to be this author an admin approved")
 
 
 class CategoryInfo(_Model):

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from paperwire import __version__
 from paperwire.config import Settings
+from paperwire.web.flash import flash_message
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -57,7 +58,12 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES)
     templates.env.autoescape = True
     templates.env.globals.update(
-        version=__version__, base_url=settings.base_url, site_name="paperwire", query_string=query_string
+        version=__version__,
+        base_url=settings.base_url,
+        site_name="paperwire",
+        query_string=query_string,
+        flash_message=flash_message,
+        arxiv_abs_url=settings.arxiv_abs_url,
     )
     templates.env.filters.update(highlight=highlight, url_part=url_part)
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms

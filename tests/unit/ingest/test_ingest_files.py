@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from paperwire.domain.papers import PaperRecord, VersionRecord
+from paperwire.domain.papers import PaperRecord, Submitter, VersionRecord
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.ingest.files import FORMATS, detect_format, read_file
 from paperwire.ingest.interfaces import Parsed
@@ -127,7 +127,15 @@ def test_hf_daily_array_carries_upvotes_submitter_and_resume_positions() -> None
         ("Priya Raman", "Tomás Herrera"),
         {"num_comments": "3"},
     )
-    assert (second.submitted_by, second.upvotes) == (None, 7)
+    assert first.submitter == Submitter("nielsr", "Niels R.", "https://example.org/a.png", True, "user", "60f2")
+    assert (first.num_comments, first.github_repo, first.project_page) == (
+        3,
+        "https://github.com/example/tokfree",
+        "https://example.github.io/tokfree",
+    )
+    assert first.submitted_at == datetime(2024, 1, 23, 1, 23, 45, tzinfo=UTC)  # the time, not midnight
+    assert first.published_at == datetime(2024, 1, 22, 18, 59, 59, tzinfo=UTC)
+    assert (second.submitted_by, second.upvotes, second.submitter) == (None, 7, None)
     assert items[2].error is not None
     assert items[2].error.line == 3
     data = (FILES / "hf_daily.json").read_bytes()

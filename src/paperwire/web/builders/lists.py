@@ -11,6 +11,7 @@ from paperwire.community.trending import trending_window, weights_from
 from paperwire.config import Settings
 from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import claims as claims_repo
 from paperwire.storage import reader
 from paperwire.storage.reader import PaperRow
 from paperwire.web.builders._papers import iso, paper_dict, paper_dicts
@@ -87,6 +88,10 @@ def build_author(conn: Connection, settings: Settings, name: str, page: int) -> 
         "page": page,
         "has_next": page * PAGE_SIZE < total,
         "papers": _papers(conn, settings, rows),
+        "claimed_by": [
+            {"user_id": c["user_id"], "display_name": c["display_name"], "url": f"/users/{c['user_id']}"}
+            for c in claims_repo.approved_for_author(conn, author["name"])
+        ],
     }
 
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "upvotes")
 MODES = ("hybrid", "lexical", "semantic")
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # as Hugging Face allows
 MAX_PAGE = 100
 _OPERATOR = re.compile(r'\b[A-Za-z]+:(?:"[^"]*"?|\S*)')
 _TERM = re.compile(r"\w+")
@@ -111,7 +111,7 @@ def build_search(conn: Connection, settings: Settings, search: SearchService, qu
     if not query.full_text():
         return result
     total, hits, degraded = _run(search, conn, query)
-    rows = reader.papers_by_id(conn, [pid for pid, _ in hits])
+    rows = reader.papers_by_id(conn, [pid for pid, _ in hits], visible_only=True)
     found = [(rows[pid], score) for pid, score in hits if pid in rows]
     shown = paper_dicts(conn, settings, [row for row, _ in found])
     papers = [{**paper, "score": score} for paper, (_, score) in zip(shown, found, strict=True)]

@@ -13,19 +13,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from paperwire.community.accounts import AccountService
+from paperwire.community.accounts import KNOWN_DEVICE_DAYS, AccountService
 from paperwire.community.csrf import csrf_token, is_valid_csrf
 from paperwire.community.mail import send_all
 from paperwire.config import Settings, effective_secret
-from paperwire.errors import InvalidInput, PermissionDenied
+from paperwire.errors import Conflict, InvalidInput, PermissionDenied
 from paperwire.storage import users as users_repo
 from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 from paperwire.web.deps import community_of, services_of, settings_of, templates_of
+from paperwire.web.flash import flash
 
 router = APIRouter(tags=["accounts"])
 SESSION_COOKIE = "paperwire_session"
 ANON_COOKIE = "paperwire_anon"
+DEVICE_COOKIE = "paperwire_device"  # signed: this browser logged in to this account before
+HOST_PREFIX = "__Host-"  # under https: Secure, Path=/, no Domain, so a sibling subdomain cannot set it
 CSRF_FAILED = "The form has expired or did not come from this site (CSRF check failed); reload and try again."
 
 
@@ -55,7 +58,7 @@ def get_auth(request: Request) -> Auth:
     cached: Auth | None = getattr(request.state, "community_auth", None)
     if cached is not None:
         return cached
-    raw = request.cookies.get(SESSION_COOKIE)
+    raw = request.cookies.get(session_cookie(settings_of(request)))
     user = accounts_of(request).session_user(raw) if raw else None
     session = raw if user is not None and not user.is_banned else None
     anon = request.cookies.get(ANON_COOKIE)
@@ -65,6 +68,14 @@ def get_auth(request: Request) -> Auth:
     auth = Auth(user if session else None, session, binding, csrf_token(secret, binding), new_anon)
     request.state.community_auth = auth
     return auth
+
+
+def viewer_is_moderator(request: Request) -> bool:
+    """True when the request's session belongs to an administrator (hidden papers stay visible to them).
+    Requests without a session cookie cost nothing: no query."""
+    raw = request.cookies.get(session_cookie(settings_of(request)))
+    user = get_auth(request).user if raw else None
+    return bool(user and user.is_admin)
 
 
 async def require_csrf(request: Request, auth: Annotated[Auth, Depends(get_auth)]) -> Auth:
@@ -105,6 +116,14 @@ def is_https(settings: Settings) -> bool:
     return settings.base_url.startswith("https://")
 
 
+def session_cookie(settings: Settings) -> str:
+    return HOST_PREFIX + SESSION_COOKIE if is_https(settings) else SESSION_COOKIE
+
+
+def device_cookie(settings: Settings) -> str:
+    return HOST_PREFIX + DEVICE_COOKIE if is_https(settings) else DEVICE_COOKIE
+
+
 def finish(response: Response, request: Request, auth: Auth) -> Response:
     if auth.new_anon:
         secure = is_https(settings_of(request))
@@ -132,7 +151,7 @@ def safe_next(target: str | None) -> str:
 def start_session(request: Request, response: Response, raw: str) -> Response:
     settings = settings_of(request)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(settings),
         raw,
         max_age=settings.session_lifetime_hours * 3600,
         httponly=True,
@@ -166,8 +185,9 @@ def signup(
 ) -> Response:
     try:
         messages = accounts_of(request).signup(email, password, display_name, client_of(request))
-    except InvalidInput as error:
-        return render(request, "accounts/signup.html", auth, 400, error=str(error), email=email, name=display_name)
+    except (InvalidInput, Conflict) as error:
+        status = 409 if isinstance(error, Conflict) else 400
+        return render(request, "accounts/signup.html", auth, status, error=str(error), email=email, name=display_name)
     send_later(request, tasks, messages)
     text = "If the address can be used, we have sent a link to it. Open it to confirm your address, then log in."
     return message(request, auth, "Check your e-mail", text)
@@ -201,12 +221,19 @@ def login(
     password: Annotated[str, Form(max_length=4096)],
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    old = request.cookies.get(SESSION_COOKIE)
+    settings = settings_of(request)
+    old = request.cookies.get(session_cookie(settings))
+    device = request.cookies.get(device_cookie(settings))
     try:
-        raw = accounts_of(request).login(email, password, client_of(request), old_session=old)
+        result = accounts_of(request).login(email, password, client_of(request), old_session=old, device=device)
     except PermissionDenied as error:
         return render(request, "accounts/login.html", auth, 403, error=str(error), email=email, next=safe_next(next))
-    response = start_session(request, redirect(safe_next(next)), raw)
+    response = start_session(request, flash(request, redirect(safe_next(next)), "You are logged in."), result.session)
+    max_age = KNOWN_DEVICE_DAYS * 86400
+    secure = is_https(settings)
+    response.set_cookie(
+        device_cookie(settings), result.device, max_age=max_age, httponly=True, samesite="lax", secure=secure, path="/"
+    )
     response.set_cookie(
         ANON_COOKIE,
         secrets.token_urlsafe(24),
@@ -222,8 +249,8 @@ def login(
 def logout(request: Request, auth: CsrfAuth) -> Response:
     if auth.session:
         accounts_of(request).logout(auth.session)
-    response = redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response = flash(request, redirect("/"), "You are logged out.")
+    response.delete_cookie(session_cookie(settings_of(request)), path="/", secure=is_https(settings_of(request)))
     return response
 
 
@@ -288,7 +315,7 @@ def update_profile(
     bio: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     accounts_of(request).update_profile(user, display_name, bio)
-    return redirect(f"/users/{user.id}")
+    return flash(request, redirect(f"/users/{user.id}"), "Profile saved.")
 
 
 @router.post("/account/password", include_in_schema=False)
@@ -299,7 +326,8 @@ def change_password(
     new_password: Annotated[str, Form(max_length=4096)],
 ) -> Response:
     raw = accounts_of(request).change_password(user, current_password, new_password)
-    return start_session(request, redirect("/account"), raw)
+    text = "Password changed; every other session is logged out."
+    return start_session(request, flash(request, redirect("/account"), text), raw)
 
 
 @router.post("/account/email", include_in_schema=False)
@@ -332,12 +360,12 @@ def create_token(
 @router.post("/account/tokens/{token_id}/delete", include_in_schema=False)
 def delete_token(request: Request, user: LoggedIn, token_id: int) -> Response:
     accounts_of(request).delete_api_token(user, token_id)
-    return redirect("/account")
+    return flash(request, redirect("/account"), "Token revoked.")
 
 
 @router.post("/account/delete", include_in_schema=False)
 def delete_account(request: Request, user: LoggedIn, password: Annotated[str, Form(max_length=4096)]) -> Response:
     accounts_of(request).delete_account(user, password)
-    response = redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response = flash(request, redirect("/"), "Your account is deleted.")
+    response.delete_cookie(session_cookie(settings_of(request)), path="/", secure=is_https(settings_of(request)))
     return response

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from paperwire.web.builders.cite import bibtex
 from paperwire.web.builders.daily import DailyQuery, build_daily
 from paperwire.web.builders.hf import hf_items, hf_paper
 from paperwire.web.builders.lists import build_author, build_category, build_changes, build_new, build_trending
-from paperwire.web.builders.paper import build_paper, build_similar
+from paperwire.web.builders.paper import build_paper, build_similar, meta_description, thumbnail_svg
+from paperwire.web.builders.periods import parse_period
 from paperwire.web.builders.search import SearchQuery, build_search
 from paperwire.web.deps import settings_of
 from paperwire.web.markdown import paper_markdown
 from paperwire.web.responses import Body, render_html
 from paperwire.web.schema import AuthorPage, CategoryPage, ChangesPage, DailyItem, PaperDetail, SimilarPublic
 from paperwire.web.twins import Html, Json, Page, register
+from paperwire.web.views.accounts import viewer_is_moderator
 
 router = APIRouter()
 CATEGORIES = Query([], description="categories; repeat or separate with spaces")
@@ -42,12 +46,14 @@ class NewQuery:
 @dataclass(frozen=True)
 class PaperQuery:
     paper_id: str
+    include_hidden: bool = False  # a moderator's view: a hidden paper is 404 for everyone else
 
 
 @dataclass(frozen=True)
 class SimilarQuery:
     paper_id: str
     limit: int = 6
+    include_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def search_query(
 
 def api_search_query(
     q: str = Query("", description='query; supports author:, cat:, after:, before:, "phrases"'),
-    limit: int = Query(20, description="1..100"),
+    limit: int = Query(20, description="1..120"),
     p: int = Query(1, description="page, from 1"),
     sort: str = Query("relevance", description="relevance | date | upvotes"),
     mode: str = Query("hybrid", description="hybrid | lexical | semantic"),
@@ -135,11 +141,22 @@ def api_daily_query(
     week: str | None = Query(None, description="ISO week, YYYY-Www"),
     month: str | None = Query(None, description="YYYY-MM"),
     cat: str | None = Query(None, description="only papers in this category"),
+    submitter: str | None = Query(None, description="only papers this user submitted (their `user` name)"),
     p: int = Query(0, description="page, from 0 (as on Hugging Face)"),
-    limit: int = Query(50, description="1..100"),
-    sort: str = Query("trending", description="trending | publishedAt"),
+    limit: int = Query(50, description="1..120"),
+    sort: str = Query("publishedAt", description="publishedAt (newest submission first) | trending"),
 ) -> DailyQuery:
-    return DailyQuery(day=day, week=week, month=month, category=cat or None, page=p + 1, limit=limit, sort=sort)
+    return DailyQuery(
+        day=day,
+        week=week,
+        month=month,
+        category=cat or None,
+        page=p + 1,
+        limit=limit,
+        sort=sort,
+        scope="submitted",
+        submitter=submitter or None,
+    )
 
 
 def home_query(cat: str | None = None, p: int = 1) -> DailyQuery:
@@ -150,7 +167,7 @@ _daily = Json(
     "/api/daily_papers",
     _items,
     list[DailyItem],
-    "Papers of a day, week or month: an array of {paper, publishedAt, title, summary, numComments}.",
+    "The community's submissions of a day, week or month (as Hugging Face): an array of daily items.",
     query=api_daily_query,
 )
 DAILY: Page[DailyQuery] = Page(
@@ -261,13 +278,15 @@ CHANGES: Page[ChangesQuery] = Page(
 # one paper: similar papers, Markdown, the page
 
 
-def api_similar_query(paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
-    return SimilarQuery(paper_id, limit)
+def api_similar_query(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
+    return SimilarQuery(paper_id, limit, include_hidden=viewer_is_moderator(request))
 
 
 SIMILAR: Page[SimilarQuery] = Page(
     "similar",
-    lambda conn, services, query: build_similar(conn, services.search, query.paper_id, query.limit),
+    lambda conn, services, query: build_similar(
+        conn, services.search, query.paper_id, query.limit, query.include_hidden
+    ),
     json=Json(
         "/api/papers/{paper_id:path}/similar",
         lambda data: data["similar"],
@@ -278,8 +297,8 @@ SIMILAR: Page[SimilarQuery] = Page(
 )
 
 
-def paper_query(paper_id: str) -> PaperQuery:
-    return PaperQuery(paper_id)
+def paper_query(request: Request, paper_id: str) -> PaperQuery:
+    return PaperQuery(paper_id, include_hidden=viewer_is_moderator(request))
 
 
 def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
@@ -287,15 +306,16 @@ def _paper_json(data: dict[str, Any]) -> dict[str, Any]:
     return {**hf_paper(paper), "numComments": paper["num_comments"], "similarUrl": f"/api{paper['url']}/similar"}
 
 
+# The HTML route is `paper_page` below: it also answers `Accept: text/markdown` with the Markdown twin.
 PAPER: Page[PaperQuery] = Page(
     "paper",
-    lambda conn, services, query: build_paper(conn, services.settings, query.paper_id),
-    Html(["/papers/{paper_id:path}"], "papers/detail.html", paper_query),
-    Json(
+    lambda conn, services, query: build_paper(conn, services.settings, query.paper_id, query.include_hidden),
+    json=Json(
         "/api/papers/{paper_id:path}",
         _paper_json,
         PaperDetail,
         "One paper (Hugging Face's /api/papers/{id} shape plus versions, comment, DOI, similarUrl).",
+        query=paper_query,
     ),
 )
 
@@ -304,16 +324,90 @@ PAPER: Page[PaperQuery] = Page(
 async def similar(request: Request, paper_id: str, partial: bool = False) -> Response:
     """Similar papers: a fragment the paper page fetches (`?partial=1`), or a page of its own."""
     template = "papers/_similar.html" if partial else "papers/similar.html"
-    return await SIMILAR.respond(request, SimilarQuery(paper_id), "html", render_html(template))
+    query = SimilarQuery(paper_id, include_hidden=viewer_is_moderator(request))
+    return await SIMILAR.respond(request, query, "html", render_html(template))
+
+
+def _render_markdown(request: Request, data: dict[str, Any]) -> Body:
+    text = paper_markdown(data["paper"], settings_of(request).base_url)
+    return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
+
+
+def _render_bibtex(request: Request, data: dict[str, Any]) -> Body:
+    return Body(bibtex(data["paper"]).encode("utf-8"), "application/x-bibtex; charset=utf-8")
+
+
+def _render_thumbnail(request: Request, data: dict[str, Any]) -> Body:
+    return Body(thumbnail_svg(data["paper"]).encode("utf-8"), "image/svg+xml")
 
 
 @router.get("/papers/{paper_id:path}.md", name="pages.paper.markdown", include_in_schema=False)
 async def markdown(request: Request, paper_id: str) -> Response:
-    def render(request: Request, data: dict[str, Any]) -> Body:
-        text = paper_markdown(data["paper"], settings_of(request).base_url)
-        return Body(text.encode("utf-8"), "text/markdown; charset=utf-8")
+    return await PAPER.respond(request, paper_query(request, paper_id), "md", _render_markdown)
 
-    return await PAPER.respond(request, PaperQuery(paper_id), "md", render)
+
+@router.get("/papers/{paper_id:path}.bib", name="pages.paper.bibtex", include_in_schema=False)
+async def bibtex_entry(request: Request, paper_id: str) -> Response:
+    return await PAPER.respond(request, paper_query(request, paper_id), "bib", _render_bibtex)
+
+
+@router.get("/papers/{paper_id:path}/thumbnail.svg", name="pages.paper.thumbnail", include_in_schema=False)
+async def thumbnail(request: Request, paper_id: str) -> Response:
+    """HF's `thumbnail`: a title card, drawn here (no third-party image service)."""
+    return await PAPER.respond(request, paper_query(request, paper_id), "svg", _render_thumbnail)
+
+
+# Hugging Face's page URLs, redirected to ours (permanently: the mapping does not change).
+
+
+@router.get("/papers/{kind}/{value}", name="pages.hf_period", include_in_schema=False)
+async def hf_period(request: Request, kind: str, value: str) -> Response:
+    """/papers/date/2025-01-31, /papers/week/2025-W05, /papers/month/2025-01 -> the daily feed."""
+    param = {"date": "date", "week": "week", "month": "month"}.get(kind)
+    if param is None:  # an old-style arXiv id such as hep-th/9901001
+        return await paper_page(request, f"{kind}/{value}")
+    parse_period(*(value if param == p else None for p in ("date", "week", "month")))
+    return RedirectResponse(f"/papers?{urlencode({param: value})}", status_code=308)
+
+
+@router.get("/papers/trending", name="pages.hf_trending", include_in_schema=False)
+async def hf_trending() -> Response:
+    return RedirectResponse("/trending", status_code=308)
+
+
+def wants_markdown(request: Request) -> bool:
+    """`Accept: text/markdown` preferred over text/html (by q-value, then order)."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate(request.headers.get("accept", "").split(",")):
+        kind, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if kind.strip() in ("text/markdown", "text/html", "text/x-markdown"):
+            candidate = (q, -position, kind.strip())
+            best = candidate if best is None or candidate > best else best
+    return best is not None and best[0] > 0 and best[2] != "text/html"
+
+
+@router.get("/papers/{paper_id:path}", name="pages.paper", include_in_schema=False)
+async def paper_page(request: Request, paper_id: str) -> Response:
+    """The paper page, or its Markdown when the client asks for text/markdown."""
+    query = paper_query(request, paper_id)
+    if wants_markdown(request):
+        response = await PAPER.respond(request, query, "md", _render_markdown)
+    else:
+        response = await PAPER.respond(request, query, "html", render_html("papers/detail.html", _page_extras))
+    response.headers["Vary"] = response.headers.get("Vary", "Cookie") + ", Accept"
+    return response
+
+
+def _page_extras(data: dict[str, Any]) -> dict[str, Any]:
+    return {"bibtex": bibtex(data["paper"]), "description": meta_description(data["paper"])}
 
 
 # SIMILAR's HTML route is `similar` above (two templates); PAPER comes last.

@@ -20,6 +20,7 @@ from paperwire.storage.subscribers import ACTIVE, Subscriber
 from paperwire.storage.users import User
 from paperwire.web.builders.periods import parse_day
 from paperwire.web.deps import DigestDep, subscriptions_of, templates_of
+from paperwire.web.flash import Flash, flash
 from paperwire.web.views.accounts import LoggedIn, PageAuth, send_later
 
 router = APIRouter(tags=["digests"])
@@ -51,7 +52,7 @@ def subscribe(request: Request, tasks: BackgroundTasks, email: str = Form("")) -
     except InvalidInput as error:
         return _page(request, "form", {"error": str(error), "email": email[:254]}, status=400)
     send_later(request, tasks, messages)
-    return _page(request, "check_inbox", {})
+    return _page(request, "check_inbox", {"flash": Flash("Almost done: check your inbox for the confirmation link.")})
 
 
 @router.get("/subscribe/confirm/{token}", name="subscribe.confirm_page", response_class=HTMLResponse)
@@ -64,7 +65,8 @@ def confirm_page(request: Request, token: str) -> Response:
 def confirm(request: Request, token: str) -> Response:
     service = _service(request)
     subscriber = service.confirm(token)
-    return _page(request, "confirmed", {"manage_url": links.manage_url(service.settings, subscriber)})
+    context = {"manage_url": links.manage_url(service.settings, subscriber), "flash": Flash("Subscription confirmed.")}
+    return _page(request, "confirmed", context)
 
 
 def _manage_context(service: SubscriptionService, subscriber: Subscriber, **extra: Any) -> dict[str, Any]:
@@ -73,7 +75,6 @@ def _manage_context(service: SubscriptionService, subscriber: Subscriber, **extr
         "sections": Sections.from_json(subscriber.sections),
         "weekdays": WEEKDAYS,
         "unsubscribe_url": links.unsubscribe_url(service.settings, subscriber),
-        "saved": False,
         "error": None,
     } | extra
 
@@ -93,7 +94,8 @@ async def save(request: Request, token: str) -> Response:
         service.update_preferences(subscriber.id, parse_form(form, service.settings.digest_trending_limit))
     except InvalidInput as error:
         return _page(request, "manage", _manage_context(service, subscriber, error=str(error)), status=400)
-    return _page(request, "manage", _manage_context(service, service.from_manage_token(token), saved=True))
+    context = _manage_context(service, service.from_manage_token(token), flash=Flash("Preferences saved."))
+    return _page(request, "manage", context)
 
 
 @router.get("/unsubscribe/{token}", name="subscribe.unsubscribe_page", response_class=HTMLResponse)
@@ -111,7 +113,12 @@ def unsubscribe(request: Request, token: str) -> Response:
     return _page(
         request,
         "unsubscribe",
-        {"action": request.url.path, "done": True, "manage_url": links.manage_url(service.settings, subscriber)},
+        {
+            "action": request.url.path,
+            "done": True,
+            "manage_url": links.manage_url(service.settings, subscriber),
+            "flash": Flash("Unsubscribed."),
+        },
     )
 
 
@@ -148,4 +155,5 @@ def subscribe_account(request: Request, user: LoggedIn) -> Response:
         raise PermissionDenied("Confirm your e-mail address first; the digest goes to a confirmed address only.")
     service = _service(request)
     subscriber = service.subscribe_user(user.id, user.email)
-    return RedirectResponse(links.manage_url(service.settings, subscriber), status_code=303)
+    response = RedirectResponse(links.manage_url(service.settings, subscriber), status_code=303)
+    return flash(request, response, "Subscribed: the digest goes to your confirmed address.")
