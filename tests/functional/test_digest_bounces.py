@@ -148,7 +148,7 @@ def test_bounces_command_names_the_message_it_cannot_read_and_writes_nothing(
     box.add((BOUNCES / "broken-report.eml").read_bytes())
     box.close()
     result = run_process(settings, str(tmp_path / "bounces.mbox"))
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input, refused by the command: a usage error
     assert f"{tmp_path / 'bounces.mbox'}, message 2: a report without a readable message/delivery-status part" in (
         result.stderr
     )
@@ -164,7 +164,7 @@ def test_bounces_command_refuses_a_file_that_is_not_mail(
     path = tmp_path / "picture.eml"
     path.write_bytes(content)
     result = run_process(settings, str(path))
-    assert result.returncode == 1
+    assert result.returncode == 2  # bad input, refused by the command: a usage error
     assert f"{path}: {problem}" in result.stderr
 
 
