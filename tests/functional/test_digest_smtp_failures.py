@@ -123,8 +123,11 @@ def test_rate_limit_is_never_exceeded(engine: Engine, settings: Settings) -> Non
     with smtp_server(handler) as (url, _):
         sender(engine, settings, url, digest_rate_per_minute=600).send()
     assert len(stamps) == 6
-    for i, j in [(a, b) for a in range(6) for b in range(a + 2, 6)]:  # k messages need >= k intervals
-        assert stamps[j] - stamps[i] >= (j - i) * 0.1 - 0.02  # 0.02: commit jitter before RCPT
+    # k intervals between messages i and i+k take at least k tenths of a second. The stamps are taken at
+    # the server's RCPT, after a commit on the client, so a loaded machine may delay one message alone:
+    # the jitter allowance covers that, never a limiter that lets a burst through (6 at once: span ~0).
+    for i, j in [(a, b) for a in range(6) for b in range(a + 2, 6)]:
+        assert stamps[j] - stamps[i] >= (j - i) * 0.1 - 0.06
 
 
 def subscriber_counts(engine: Engine, settings: Settings) -> dict[str, int]:

@@ -52,10 +52,9 @@ def test_resuming_a_real_gzip_file_matches_a_straight_read() -> None:
 
 
 @pytest.mark.slow
-def test_whole_cs_listing_parses_in_well_under_ten_seconds() -> None:
+def test_whole_cs_listing_parses_every_record() -> None:
+    """Every line of the real listing is a record. Its speed is measured in bench/ (docs/benchmarks.md),
+    not asserted here: the machine is shared and a timed assertion only measures the neighbours."""
     path = require(CS_LISTING)
-    started = time.perf_counter()
     count = sum(1 for item in read_file(path, "listing") if item.record is not None)
-    elapsed = time.perf_counter() - started
     assert count == 74_728
-    assert elapsed < 10, f"{elapsed:.1f} s"
