@@ -44,7 +44,8 @@ def _comment(engine: Engine, paper_id: str, user_id: int, *, hidden: bool = Fals
 
 @pytest.fixture
 def papers(engine: Engine) -> dict[str, str]:
-    """All three submitted (the daily API lists submissions). Voted: 10 votes, listed yesterday (36 h at NOW). Discussed: no votes, 4 comments, listed today (12 h).
+    """All three submitted (the daily API lists submissions).
+    Voted: 10 votes, listed yesterday (36 h at NOW). Discussed: no votes, 4 comments, listed today (12 h).
     With the default weights Discussed leads; each change of a weight or the gravity below flips the two."""
     voted = make_record(title="Voted", announced=date(2025, 1, 7), submitted_on=date(2025, 1, 7), upvotes=10)
     discussed = make_record(title="Discussed", announced=WEDNESDAY, submitted_on=WEDNESDAY)

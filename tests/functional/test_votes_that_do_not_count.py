@@ -31,7 +31,8 @@ def _upvotes(engine: Engine, paper_id: str) -> int:
 
 
 def _hundred_papers(engine: Engine) -> str:
-    """99 submitted papers (the daily API lists submissions) with 2..10 imported upvotes and, last of 100, the target with 1."""
+    """99 submitted papers (the daily API lists submissions) with 2..10 imported upvotes and, last of 100,
+    the target with 1."""
     records = [make_record(title=f"Rival {n}", announced=DAY, submitted_on=DAY, upvotes=2 + n % 9) for n in range(99)]
     target = make_record(title="Target", announced=DAY, submitted_on=DAY, upvotes=1)
     with engine.begin() as conn:
@@ -50,7 +51,8 @@ def _vote(settings: Settings, engine: Engine, paper_id: str, **user: object) -> 
 def _ranks(settings: Settings, engine: Engine) -> dict[str, int]:
     """The target's 1-based position on the daily list and in Trending, page and API."""
     client = client_for(create_app(settings, build_services(settings, engine=engine, clock=lambda: NOW)))
-    daily_api = client.get("/api/daily_papers", params={"date": DAY.isoformat(), "limit": 100, "sort": "trending"}).json()
+    daily = {"date": DAY.isoformat(), "limit": 100, "sort": "trending"}
+    daily_api = client.get("/api/daily_papers", params=daily).json()
     trending_api = client.get("/api/trending", params={"window": "week", "limit": 100}).json()
     daily_page = BeautifulSoup(client.get("/papers", params={"date": DAY.isoformat()}).text, "html.parser")
     trending_page = BeautifulSoup(client.get("/trending", params={"window": "week"}).text, "html.parser")
