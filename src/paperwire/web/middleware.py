@@ -36,6 +36,33 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RejectNulBytes:
+    """400 (the one error shape) for a NUL byte anywhere in the path or query string, raw or %00-encoded.
+
+    PostgreSQL text cannot hold NUL, so such a value would fail deep in a query (DataError) on one
+    database and pass on the other; refusing it at the door gives one answer on both."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            from starlette.requests import Request
+
+            from paperwire.web.errors import render_error  # errors imports deps; deps imports services
+
+            response = render_error(Request(scope), 400, "invalid input: the address contains a NUL byte (%00)")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    query: bytes = scope.get("query_string", b"")
+    return any(b"\x00" in part or b"%00" in part for part in (raw_path, query)) or "\x00" in scope["path"]
+
+
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
