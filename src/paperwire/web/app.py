@@ -33,9 +33,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Paperwir
     app.templates = make_templates(app.services.settings)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(RejectNulBytes)  # inside SecurityHeaders: its 400s get the headers too
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WritesRefreshVersion)
-    app.add_middleware(RejectNulBytes)
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
     openapi.install(app)
