@@ -66,7 +66,7 @@ def server(settings: Settings, tmp_path: Path) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 20.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -9,10 +9,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.services import Services, build_services
-from paperwire.web import errors, routes
+from paperwire.web import errors, openapi, routes
 from paperwire.web.deps import PaperwireApp
 from paperwire.web.flash import ClearShownFlash
-from paperwire.web.middleware import SecurityHeaders, WritesRefreshVersion
+from paperwire.web.middleware import RejectNulBytes, SecurityHeaders, WritesRefreshVersion
 from paperwire.web.static_files import CachedStaticFiles
 from paperwire.web.templating import make_templates
 
@@ -34,9 +34,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Paperwir
     app.templates = make_templates(app.services.settings)
     errors.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(RejectNulBytes)  # inside SecurityHeaders: its 400s get the headers too
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WritesRefreshVersion)
     app.add_middleware(ClearShownFlash)
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
+    openapi.install(app)
     return app

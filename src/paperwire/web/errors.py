@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperwire.errors import (
@@ -87,6 +88,18 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
         message = error.detail if isinstance(error.detail, str) else "error"
         return render_error(request, error.status_code, message, dict(error.headers or {}) or None)
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, error: OverflowError) -> Response:
+        # A number or date past what Python's date or the database's integer can hold (date=9999-12-31,
+        # p=10**20, /users/10**23 on SQLite): the input's fault, never a 500.
+        return render_error(request, 400, "invalid parameter: a number or date in the request is out of range")
+
+    @app.exception_handler(DataError)
+    async def _data_error(request: Request, error: DataError) -> Response:
+        # PostgreSQL refuses a value (an integer out of range, a NUL byte in a form field) before storing.
+        log.info("web.data_error", extra={"path": request.url.path, "reason": type(error.orig).__name__})
+        return render_error(request, 400, "invalid input: a value in the request cannot be stored or compared")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

@@ -5,13 +5,25 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Scripts and styles come from /static only (KaTeX is served locally); style-src allows inline style
-# attributes because KaTeX positions glyphs with them.
+# Scripts and styles come from /static only (KaTeX is served locally). No 'unsafe-inline' anywhere:
+# templates carry no style attributes or <style> blocks (site.css has the classes), and KaTeX sets its
+# glyph positions through element.style (CSSOM), which style-src does not restrict.
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-NO_CSP_PREFIXES = ("/api/docs",)  # Swagger UI loads its own scripts
+# The digest preview shows the e-mail exactly as mail clients get it, and e-mail needs inline styles:
+# it gets a policy that allows those and nothing else (no script at all, a sandboxed document).
+EMAIL_PREVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'none'; sandbox"
+)
+EMAIL_PREVIEW_PATHS = ("/digest/preview",)
+
+
+def csp_for(path: str) -> str:
+    """The Content-Security-Policy of every response (HTML, JSON, feeds, /api/docs alike)."""
+    return EMAIL_PREVIEW_CSP if path.startswith(EMAIL_PREVIEW_PATHS) else CSP
 
 
 class SecurityHeaders:
@@ -22,18 +34,44 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not scope["path"].startswith(NO_CSP_PREFIXES)
+        policy = csp_for(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                if with_csp and headers.get("content-type", "").startswith("text/html"):
-                    headers.setdefault("Content-Security-Policy", CSP)
+                headers["Content-Security-Policy"] = policy
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class RejectNulBytes:
+    """400 (the one error shape) for a NUL byte anywhere in the path or query string, raw or %00-encoded.
+
+    PostgreSQL text cannot hold NUL, so such a value would fail deep in a query (DataError) on one
+    database and pass on the other; refusing it at the door gives one answer on both."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            from starlette.requests import Request
+
+            from paperwire.web.errors import render_error  # errors imports deps; deps imports services
+
+            response = render_error(Request(scope), 400, "invalid input: the address contains a NUL byte (%00)")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+    query: bytes = scope.get("query_string", b"")
+    return any(b"\x00" in part or b"%00" in part for part in (raw_path, query)) or "\x00" in scope["path"]
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

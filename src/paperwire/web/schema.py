@@ -148,3 +148,11 @@ class CategoryPage(_Model):
 class ChangesPage(_Model):
     papers: list[PaperPublic]
     next_cursor: str | None
+
+
+class ErrorPublic(_Model):
+    """The one error shape: every 4xx and 5xx answer of /api (and of .json/.md twins)."""
+
+    ok: bool = False
+    error: str
+    status: int

@@ -1,5 +1,10 @@
 """RSS 2.0 and Atom 1.0 documents built with ElementTree: every value is escaped by the serializer.
 
+Atom says what its text is (type="text" on every title, subtitle and summary), so readers show it as
+text. RSS does not: readers treat title and description (of the channel and of each item) as HTML, so
+each of those is escaped once more (`_rss_text`) and displays as the text it is. One rule for every
+field; tests/functional/test_feed_escaping.py parses every feed with a hostile corpus.
+
 Characters XML 1.0 forbids (control characters that sometimes appear in abstracts) are removed.
 """
 
@@ -40,6 +45,11 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
+def _rss_text(text: str) -> str:
+    """An RSS title or description: HTML that reads as `text` (readers render these fields as HTML)."""
+    return html.escape(text, quote=False)
+
+
 def _when(paper: dict[str, Any]) -> datetime:
     day = paper.get("submitted_on") or paper.get("announced") or paper.get("published")
     parsed = date.fromisoformat(day) if day else date(1970, 1, 1)
@@ -53,19 +63,18 @@ def _updated(papers: list[dict[str, Any]]) -> datetime:
 def render_rss(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> bytes:
     rss = ET.Element("rss", {"version": "2.0"})
     channel = _sub(rss, "channel")
-    _sub(channel, "title", meta.title)
+    _sub(channel, "title", _rss_text(meta.title))
     _sub(channel, "link", meta.page_url)
-    _sub(channel, "description", meta.description)
+    _sub(channel, "description", _rss_text(meta.description))
     _sub(channel, f"{{{ATOM}}}link", href=meta.self_url, rel="self", type="application/rss+xml")
     _sub(channel, "lastBuildDate", format_datetime(_updated(papers)))
     for paper in papers:
         item = _sub(channel, "item")
         link = base_url + paper["url"]
-        _sub(item, "title", paper["title"])
+        _sub(item, "title", _rss_text(paper["title"]))
         _sub(item, "link", link)
         _sub(item, "guid", link, isPermaLink="true")
-        # RSS readers treat description as HTML: escape the text once more so it displays as text.
-        _sub(item, "description", html.escape(paper["abstract"]))
+        _sub(item, "description", _rss_text(paper["abstract"]))
         _sub(item, "pubDate", format_datetime(_when(paper)))
         for name in paper["authors"]:
             _sub(item, f"{{{DC}}}creator", name)
@@ -77,8 +86,8 @@ def render_rss(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> b
 
 def render_atom(meta: FeedMeta, papers: list[dict[str, Any]], base_url: str) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _sub(feed, f"{{{ATOM}}}title", meta.title)
-    _sub(feed, f"{{{ATOM}}}subtitle", meta.description)
+    _sub(feed, f"{{{ATOM}}}title", meta.title, type="text")
+    _sub(feed, f"{{{ATOM}}}subtitle", meta.description, type="text")
     _sub(feed, f"{{{ATOM}}}id", meta.self_url)
     _sub(feed, f"{{{ATOM}}}link", href=meta.page_url, rel="alternate", type="text/html")
     _sub(feed, f"{{{ATOM}}}link", href=meta.self_url, rel="self", type="application/atom+xml")

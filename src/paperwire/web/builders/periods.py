@@ -9,8 +9,17 @@ from datetime import date, timedelta
 
 from paperwire.errors import InvalidInput
 
-_WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{2})")
-_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})")
+_WEEK = re.compile(r"(?P<year>\d{4})-W(?P<week>\d{2})", re.ASCII)
+_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})", re.ASCII)
+# Pages step a period back and forth (previous / next day, week, month): keep one period of room on
+# both sides of what `date` can hold, so 9999-12-31 is a clear 400 rather than an OverflowError.
+MIN_DAY, MAX_DAY = date(1, 2, 1), date(9998, 12, 31)
+
+
+def _in_range(day: date, name: str, text: str) -> date:
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise InvalidInput(f"{name}: {text[:40]!r} is out of range ({MIN_DAY} to {MAX_DAY})")
+    return day
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,13 @@ def period_of(kind: str, day: date) -> Period:
 
 
 def parse_day(text: str, name: str = "date") -> date:
+    if not text.isascii():
+        raise InvalidInput(f"{name}: expected a date like 2025-01-31, got {text[:40]!r}")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{name}: expected a date like 2025-01-31, got {text[:40]!r}") from None
+    return _in_range(day, name, text)
 
 
 def parse_week(text: str) -> Period:
@@ -70,14 +82,14 @@ def parse_week(text: str) -> Period:
         start = date.fromisocalendar(int(match["year"]), int(match["week"]), 1)
     except ValueError:
         raise InvalidInput(f"week: expected an ISO week like 2025-W05, got {text[:40]!r}") from None
-    return period_of("week", start)
+    return period_of("week", _in_range(start, "week", text))
 
 
 def parse_month(text: str) -> Period:
     match = _MONTH.fullmatch(text)
     if match is None or not 1 <= int(match["month"]) <= 12 or int(match["year"]) < 1:
         raise InvalidInput(f"month: expected a month like 2025-01, got {text[:40]!r}")
-    return period_of("month", date(int(match["year"]), int(match["month"]), 1))
+    return period_of("month", _in_range(date(int(match["year"]), int(match["month"]), 1), "month", text))
 
 
 def parse_period(day: str | None, week: str | None, month: str | None) -> Period | None:

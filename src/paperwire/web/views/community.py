@@ -294,8 +294,18 @@ class CommentPublic(BaseModel):
     url: str
 
 
+# What /api/submissions accepts, stated in /openapi.json (ASCII digits only, as domain.papers parses them).
+_ID = r"(?:[0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})(?:v[0-9]+)?"
+SUBMISSION_PATTERN = rf"^(?:(?:arXiv:)?{_ID}|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/{_ID}(?:\.pdf)?)$"
+
+
 class SubmissionCreate(BaseModel):
-    paper: str = Field(min_length=1, max_length=300, description="arXiv id or arxiv.org URL")
+    paper: str = Field(
+        min_length=1,
+        max_length=300,
+        pattern=SUBMISSION_PATTERN,
+        description="arXiv id (2401.12345, hep-th/9901001, arXiv:2401.12345v2) or arxiv.org/abs/ or /pdf/ URL",
+    )
 
 
 class SubmissionPublic(BaseModel):
