@@ -11,7 +11,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
-NO_CSP_PREFIXES = ("/api/docs",)  # Swagger UI loads its own scripts
 
 
 class SecurityHeaders:
@@ -22,14 +21,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        with_csp = not scope["path"].startswith(NO_CSP_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                if with_csp and headers.get("content-type", "").startswith("text/html"):
+                if headers.get("content-type", "").startswith("text/html"):  # /api/docs included
                     headers.setdefault("Content-Security-Policy", CSP)
             await send(message)
 
