@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1/test
 KATEX_DIR := src/paperwire/web/static/vendor/katex
+SWAGGER_DIR := src/paperwire/web/static/vendor/swagger-ui
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: serve test test-sqlite test-postgres coverage install browser katex axe lint docs bench clean
+.PHONY: serve test test-sqlite test-postgres coverage install browser katex swagger axe sample lint docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,14 +46,30 @@ $(AXE):
 	mkdir -p build/npm/axe
 	cd build/npm/axe && npm install --silent --no-audit --no-fund --no-save --prefix . axe-core@4.14.1 >/dev/null
 
-serve: install katex
+# Swagger UI for /api/docs from the npm registry, served locally (no CDN).
+swagger: $(SWAGGER_DIR)/swagger-ui-bundle.js
+
+$(SWAGGER_DIR)/swagger-ui-bundle.js:
+	mkdir -p build/npm $(SWAGGER_DIR)
+	cd build/npm && npm install --silent --no-audit --no-fund --no-save --prefix . swagger-ui-dist@5.35.0 >/dev/null
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui.css build/npm/node_modules/swagger-ui-dist/favicon-32x32.png \
+	   build/npm/node_modules/swagger-ui-dist/LICENSE $(SWAGGER_DIR)/
+	echo "swagger-ui-dist 5.35.0 from the npm registry, installed by 'make swagger'" > $(SWAGGER_DIR)/VERSION
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(SWAGGER_DIR)/swagger-ui-bundle.js
+
+# Rebuild the built-in sample (src/paperwire/ingest/sample_data) from ../shared/data; only maintainers need this.
+sample: install
+	$(BIN)/python bench/build_sample.py
+
+# Offline, `ingest recent` loads the built-in sample into an empty database (and says so).
+serve: install katex swagger
 	$(BIN)/paperwire db upgrade
 	$(BIN)/paperwire ingest recent
 	$(BIN)/paperwire index update
-	$(BIN)/paperwire serve --host 127.0.0.1 --port 8000
+	$(BIN)/paperwire serve --host $(HOST) --port $(PORT)
 
 # Branch coverage of src/ over both runs (and the processes the tests start); the gate is in pyproject.toml.
-test: install browser katex axe
+test: install browser katex swagger axe
 	rm -rf build/coverage && mkdir -p build/coverage
 	$(MAKE) --no-print-directory test-sqlite test-postgres coverage
 
@@ -75,4 +94,4 @@ docs: install
 	TYPER_USE_RICH=0 COLUMNS=100 $(BIN)/python -m paperwire.cli._docs > docs/cli.md
 
 clean:
-	rm -rf $(VENV) build $(KATEX_DIR) .pytest_cache
+	rm -rf $(VENV) build $(KATEX_DIR) $(SWAGGER_DIR) .pytest_cache

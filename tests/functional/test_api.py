@@ -139,6 +139,21 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
     assert client.get("/api/docs").status_code == 200
 
 
+def test_api_docs_load_swagger_ui_from_this_site_only(client: TestClient) -> None:
+    from bs4 import BeautifulSoup
+
+    response = client.get("/api/docs")
+    soup = BeautifulSoup(response.text, "html.parser")
+    assets = [tag.get("src") or tag.get("href") for tag in soup.select("script, link")]
+    assert response.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in assets
+    assert all(a.startswith("/static/") for a in assets)
+    assert all(not tag.string for tag in soup.select("script"))  # no inline script: the CSP applies
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    for asset in assets:
+        assert client.get(asset).status_code == 200
+
+
 def test_unknown_api_path_uses_the_error_shape(client: TestClient) -> None:
     response = client.get("/api/nothing-here")
     assert response.status_code == 404

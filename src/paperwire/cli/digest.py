@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
@@ -61,10 +62,15 @@ def status(json_output: bool = JSON_OPTION) -> None:
     if json_output:
         _common.print_json(data)
         return
-    _common.console.print(f"subscribers: {data['subscribers']}", highlight=False, markup=False)
+    people = Table("status", "subscribers", title="Subscribers")
+    for state, count in sorted(data["subscribers"].items()):
+        people.add_row(state, f"{count:,}")
+    _common.console.print(people if data["subscribers"] else "No subscribers yet.")
+    editions = Table("day", "edition", "status", "sends", "ambiguous resends", "note", title="Latest editions")
     for e in data["editions"]:
-        line = f"{e['day']} #{e['id']} {e['status']}: {e['sends']} (ambiguous resends: {e['resent_ambiguous']})"
-        _common.console.print(line + (f" - {e['note']}" if e["note"] else ""), highlight=False, markup=False)
+        sends = ", ".join(f"{k} {v:,}" for k, v in sorted(e["sends"].items())) or "none"
+        editions.add_row(e["day"], f"#{e['id']}", e["status"], sends, str(e["resent_ambiguous"]), e["note"] or "")
+    _common.console.print(editions if data["editions"] else "No editions yet.")
 
 
 @digest_app.command("preview")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from paperwire.community._common import require_admin, utcnow
 from paperwire.errors import InvalidInput, NotFound
@@ -50,10 +50,7 @@ class ModerationService:
         with self.engine.begin() as conn:
             if users_repo.get_user(conn, user_id) is None:
                 raise NotFound("No such user.")
-            users_repo.update_user(conn, user_id, is_banned=banned)
-            if banned:
-                users_repo.delete_sessions_of(conn, user_id)
-            return votes_repo.set_counted(conn, user_id, counted=not banned)
+            return apply_ban(conn, user_id, banned)
 
     def reports(self, admin: User) -> list[dict[str, Any]]:
         require_admin(admin)
@@ -64,6 +61,15 @@ class ModerationService:
         require_admin(admin)
         with self.engine.begin() as conn:
             comments_repo.resolve_report(conn, report_id, utcnow())
+
+
+def apply_ban(conn: Connection, user_id: int, banned: bool) -> int:
+    """What a ban is (admin page and `paperwire users ban` alike): the flag, no sessions, votes not counted.
+    Returns how many of the user's votes stopped or resumed counting."""
+    users_repo.update_user(conn, user_id, is_banned=banned)
+    if banned:
+        users_repo.delete_sessions_of(conn, user_id)
+    return votes_repo.set_counted(conn, user_id, counted=not banned)
 
 
 def profile(engine: Engine, user_id: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +181,18 @@ def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
         embedder=manifest["embedder"],
         content_hashes=read("hashes.json"),
     )
+
+
+def index_summary(directory: str | Path) -> dict[str, Any] | None:
+    """What `paperwire stats` shows of the index: papers, seq, embedder, built at; None if there is none."""
+    generation = current_generation(directory)
+    if generation is None or not (generation / "manifest.json").is_file():
+        return None
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    built = (generation / "manifest.json").stat().st_mtime
+    return {
+        "papers": manifest.get("count"),
+        "seq": manifest.get("seq"),
+        "embedder": manifest.get("embedder") or None,
+        "built_at": datetime.fromtimestamp(built, UTC).isoformat(timespec="seconds"),
+    }

@@ -24,7 +24,7 @@ from paperwire.search.fusion import best_rows
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
 from paperwire.search.query import parse_query
-from paperwire.search.ranking import Ranker
+from paperwire.search.ranking import MODES, Ranker
 from paperwire.storage import documents, reader
 from paperwire.storage.db import read_only
 from paperwire.storage.reader import PaperRow
@@ -114,7 +114,7 @@ class SearchService:
     def search(
         self, query: str, *, mode: str = "hybrid", sort: str = "relevance", offset: int = 0, limit: int = 20
     ) -> SearchPage:
-        _check_page(sort, offset, limit)
+        _check_page(sort, offset, limit, mode)
         index = self.index()
         rows, scores = self.ranker().rank(parse_query(query), mode)
         order = self._sorted(index, rows, sort)
@@ -242,7 +242,10 @@ class SearchService:
             return None
 
 
-def _check_page(sort: str, offset: int, limit: int) -> None:
+def _check_page(sort: str, offset: int, limit: int, mode: str = "hybrid") -> None:
+    """Refuse bad parameters before the index is opened, so a bad value is named even without an index."""
+    if mode not in MODES:
+        raise InvalidInput(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     if not 1 <= limit <= MAX_LIMIT:

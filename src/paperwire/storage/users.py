@@ -14,7 +14,15 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from paperwire.domain.names import name_key
 from paperwire.storage import votes as votes_repo
-from paperwire.storage.community_tables import account_tokens, api_tokens, comments, user_sessions, users
+from paperwire.storage.community_tables import (
+    account_tokens,
+    api_tokens,
+    comments,
+    submissions,
+    user_sessions,
+    users,
+    votes,
+)
 from paperwire.storage.db import next_seq
 
 
@@ -83,6 +91,30 @@ def delete_user(conn: Connection, user_id: int, now: datetime) -> None:
 
 def count_users(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def count_admins(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users).where(users.c.is_admin.is_(True))).scalar_one())
+
+
+def list_users(conn: Connection, *, admins: bool = False, banned: bool = False, limit: int = 100) -> list[User]:
+    """Accounts, newest first; `admins`/`banned` keep only those."""
+    query = select(users).order_by(users.c.id.desc()).limit(limit)
+    if admins:
+        query = query.where(users.c.is_admin.is_(True))
+    if banned:
+        query = query.where(users.c.is_banned.is_(True))
+    return [user for row in conn.execute(query).mappings() if (user := _user(row)) is not None]
+
+
+def activity_counts(conn: Connection, user_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{user_id: {"votes": n, "comments": n, "submissions": n}} for these accounts."""
+    found: dict[int, dict[str, int]] = {uid: {"votes": 0, "comments": 0, "submissions": 0} for uid in user_ids}
+    for name, table in (("votes", votes), ("comments", comments), ("submissions", submissions)):
+        query = select(table.c.user_id, func.count()).where(table.c.user_id.in_(user_ids)).group_by(table.c.user_id)
+        for user_id, count in conn.execute(query):
+            found[user_id][name] = int(count)
+    return found
 
 
 # sessions

@@ -26,7 +26,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Paperwir
         title="paperwire",
         version=__version__,
         description="Trending research papers: daily feed, search, paper pages, digests.",
-        docs_url="/api/docs",
+        docs_url=None,  # web/views/api_docs.py serves Swagger UI from /static (no CDN)
         redoc_url=None,
         openapi_url="/openapi.json",
     )

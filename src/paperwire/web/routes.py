@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from paperwire.web.views import accounts, bounces, community, feeds, health, pages, subscribe
+from paperwire.web.views import accounts, api_docs, bounces, community, feeds, health, pages, subscribe
 
 ROUTERS = (
     feeds.router,  # RSS / Atom; before pages so /categories/{cat}.atom wins over /categories/{cat}
@@ -13,6 +13,7 @@ ROUTERS = (
     subscribe.router,  # digests: subscribe, confirm, preferences, unsubscribe
     bounces.router,  # the signed bounce and complaint webhook
     health.router,
+    api_docs.router,  # Swagger UI, served locally
     # Last: the data pages and their JSON twins; /papers/{paper_id:path} matches any longer path.
     pages.router,
 )

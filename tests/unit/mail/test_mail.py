@@ -53,3 +53,27 @@ def test_backend_is_chosen_by_short_name() -> None:
     assert type(build_mailer(load_settings({}, mail_backend="memory"))).__name__ == "MemoryMailer"
     with pytest.raises(InvalidInput, match="MAIL_BACKEND"):
         build_mailer(load_settings({}, mail_backend="pigeon"))
+
+
+def test_smtp_is_the_default_backend_once_a_server_url_is_set() -> None:
+    url = "smtp://mail.example.org:587"
+    assert load_settings({}).mail_backend == "console"
+    assert load_settings({"PAPERWIRE_SMTP_URL": url}).mail_backend == "smtp"
+    assert load_settings({"PAPERWIRE_SMTP_URL": url, "PAPERWIRE_MAIL_BACKEND": "console"}).mail_backend == "console"
+
+
+def test_a_failed_message_is_logged_with_the_servers_reply_code_and_text(caplog: pytest.LogCaptureFixture) -> None:
+    from paperwire.community.mail import send_all
+
+    handler = RecordingHandler(rcpt_hook=lambda address: "452 4.2.2 Mailbox full, try later")
+    with smtp_server(handler) as (url, _), caplog.at_level("WARNING"):
+        send_all(SMTPMailer(url, timeout_s=5), [sample_message()])
+    [record] = [r for r in caplog.records if r.getMessage() == "community.mail_failed"]
+    assert (record.smtp_code, record.smtp_reply) == (452, "4.2.2 Mailbox full, try later")
+
+
+def test_send_reporting_returns_the_answer_to_the_content() -> None:
+    with smtp_server() as (url, handler):
+        answer = SMTPMailer(url, timeout_s=5).send_reporting(sample_message())
+    assert answer == (250, "Message accepted for delivery")
+    assert len(handler.received) == 1
