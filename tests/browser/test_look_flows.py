@@ -23,6 +23,10 @@ HEADER_LAYOUT = """() => {
     rows: items.map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })
       .sort((a, b) => a - b).filter((y, i, ys) => i === 0 || y - ys[i - 1] > 12).length,
     overflow: bar.scrollWidth > bar.clientWidth || document.documentElement.scrollWidth > innerWidth,
+    overlaps: items.flatMap((a, i) => items.slice(i + 1).filter(b => {
+      const r = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      return r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1;
+    }).map(b => [a.textContent.trim(), b.textContent.trim() || b.tagName])),
   };
 }"""
 
@@ -54,6 +58,7 @@ def test_header_is_the_same_on_every_page_logged_in_or_out_and_never_wraps(
         assert layout["wrapped"] == [], path
         assert layout["rows"] == rows, (path, layout)
         assert not layout["overflow"], path
+        assert layout["overlaps"] == [], path
 
 
 def _upvote(page: Any, paper_id: str) -> Any:
