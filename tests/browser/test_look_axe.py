@@ -30,7 +30,7 @@ def _pages(site: Site) -> dict[str, str]:
         "trending": "/trending?window=month",
         "new": "/new",
         "search-results": "/search?q=diffusion+transformers",
-        "search-none": "/search?q=zzyzx+quokka",
+        "search-none": "/search?q=zzyzx+quokka&cat=nlin.CD",  # the filter: hybrid search always finds something
         "paper": f"/papers/{paper}",
         "discussion": f"/discuss/{paper}",
         "author": "/authors/Grace%20Hopper",
