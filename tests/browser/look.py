@@ -121,5 +121,5 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 
 def save_json(name: str, payload: Any) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / name).parent.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / name).write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")

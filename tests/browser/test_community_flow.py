@@ -75,7 +75,7 @@ def test_sign_up_to_log_out(browser: object, settings: Settings, engine: Engine,
             assert "mc" in page.inner_text(".comment-body .math")  # passed through (the site's KaTeX may render it)
 
             page.goto(url + "/account")
-            page.click("form[action='/logout'] button[type=submit]")
+            page.click(".account-logout button[type=submit]")
             page.goto(url + "/account")
             assert "/login" in page.url
     with engine.connect() as conn:

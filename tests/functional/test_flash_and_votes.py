@@ -124,3 +124,14 @@ def test_every_write_says_what_happened(settings: Settings, engine: Engine, read
     anonymous = client_for(client.app)
     response = anonymous.post("/subscribe", data={"email": "someone@example.org"})
     assert "check your inbox" in (flash_text(BeautifulSoup(response.text, "html.parser")) or "")
+
+
+def test_a_vote_without_js_returns_to_the_same_day(engine: Engine, reader: tuple[TestClient, str]) -> None:
+    client, csrf = reader
+    paper_id = make_paper(engine, announced=TODAY)
+    here = f"/papers?date={TODAY}"
+    form = soup(client, here).select_one(f"form.upvote-form[data-paper-id='{paper_id}']")
+    next_value = form.find("input", {"name": "next"})["value"]
+    assert next_value == here
+    response = client.post(form["action"], data={"csrf_token": csrf, "next": next_value})
+    assert response.headers["location"] == here
