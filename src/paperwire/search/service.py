@@ -32,7 +32,7 @@ from paperwire.storage.reader import PaperRow
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "upvotes")
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # Hugging Face allows 120 search results
 MAX_OFFSET = 10_000
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 
