@@ -215,3 +215,33 @@ def test_claim_authorship_approved_by_an_admin_shows_badges(settings: Settings, 
     assert admin.get("/api/authors/Ada%20Lovelace").json()["claimed_by"][0]["display_name"] == "Ada L."
     profile = BeautifulSoup(admin.get(f"/users/{ada['id']}").text, "html.parser")
     assert profile.select_one(".claims .author-badge") is not None
+
+
+def test_keywords_and_tldr_are_computed_shown_exported_and_searchable(
+    settings: Settings, engine: Engine, build_index
+) -> None:
+    abstract = (
+        "Sparse attention reduces the cost of long documents. We propose a sparse attention kernel for long "
+        "documents. Experiments on long documents show that the kernel matches dense attention."
+    )
+    paper_id = make_paper(engine, title="Sparse attention for long documents", abstract=abstract)
+    other = make_paper(engine, title="Graph neural networks", abstract="Message passing on graphs is studied here.")
+    build_index()
+    from paperwire.search.service import SearchService
+
+    search = SearchService.from_settings(settings, engine)
+    assert search.compute_keywords()["computed"] == 2
+    assert search.compute_keywords() == {"computed": 0, "pending": 0}  # nothing stale: nothing redone
+    client = client_for(make_app(settings)[0])
+    body = client.get(f"/api/papers/{paper_id}").json()
+    assert body["ai_keywords"]
+    assert body["ai_summary"] in abstract
+    assert body["ai_summary_model"].startswith("paperwire-local")
+    soup = BeautifulSoup(client.get(f"/papers/{paper_id}").text, "html.parser")
+    assert [a.text for a in soup.select(".keywords .keyword")] == body["ai_keywords"]
+    assert body["ai_summary"] in soup.select_one(".tldr").text
+    keyword = body["ai_keywords"][0]
+    found = client.get("/api/papers/search", params={"q": f'keyword:"{keyword}"'}).json()
+    assert [item["paper"]["id"] for item in found] == [paper_id]
+    assert other not in [item["paper"]["id"] for item in found]
+    assert client.get("/api/papers/search", params={"q": "keyword:nonexistentphrase"}).json() == []

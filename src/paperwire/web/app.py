@@ -11,7 +11,7 @@ from paperwire.config import Settings
 from paperwire.services import Services, build_services
 from paperwire.web import errors, routes
 from paperwire.web.deps import PaperwireApp
-from paperwire.web.middleware import SecurityHeaders, WritesRefreshVersion
+from paperwire.web.middleware import HeadAsGet, ReadApiCors, SecurityHeaders, WritesRefreshVersion
 from paperwire.web.static_files import CachedStaticFiles
 from paperwire.web.templating import make_templates
 
@@ -35,6 +35,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Paperwir
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WritesRefreshVersion)
+    if app.services.settings.cors_origins:
+        app.add_middleware(ReadApiCors, origins=app.services.settings.cors_origins)
+    app.add_middleware(HeadAsGet)  # outermost: every layer inside sees a GET
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
     return app
