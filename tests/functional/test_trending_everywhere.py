@@ -46,9 +46,10 @@ def _comment(engine: Engine, paper_id: str, user_id: int, *, hidden: bool = Fals
 def papers(engine: Engine) -> dict[str, str]:
     """Voted: 10 votes, listed yesterday (36 h at NOW). Discussed: no votes, 4 comments, listed today (12 h).
     With the default weights Discussed leads; each change of a weight or the gravity below flips the two."""
-    voted = make_record(title="Voted", announced=date(2025, 1, 7), upvotes=10)
-    discussed = make_record(title="Discussed", announced=WEDNESDAY)
-    quiet = make_record(title="Quiet", announced=WEDNESDAY)
+    # Submitted on their listing day too, so that /api/daily_papers (the community's list) has them.
+    voted = make_record(title="Voted", announced=date(2025, 1, 7), submitted_on=date(2025, 1, 7), upvotes=10)
+    discussed = make_record(title="Discussed", announced=WEDNESDAY, submitted_on=WEDNESDAY)
+    quiet = make_record(title="Quiet", announced=WEDNESDAY, submitted_on=WEDNESDAY)
     with engine.begin() as conn:
         upsert_papers(conn, [voted, discussed, quiet])
     commenter = make_user(engine)["id"]
