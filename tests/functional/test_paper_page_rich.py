@@ -23,6 +23,7 @@ from tests.unit.community.support import client_for, dispose_apps, login, make_a
 
 __all__ = ["dispose_apps"]
 DATA = Path(__file__).resolve().parents[1] / "data" / "arxiv"
+JAN_3 = datetime(2025, 1, 3, tzinfo=UTC).date()
 PLAIN = "We study attention in long documents."
 COMMENT = "ICLR 2025. Project page: https://sparse.github.io/demo. Code at https://github.com/acme/sparse."
 
@@ -245,3 +246,16 @@ def test_keywords_and_tldr_are_computed_shown_exported_and_searchable(
     assert [item["paper"]["id"] for item in found] == [paper_id]
     assert other not in [item["paper"]["id"] for item in found]
     assert client.get("/api/papers/search", params={"q": "keyword:nonexistentphrase"}).json() == []
+
+
+def test_daily_page_shows_the_submissions_above_every_new_paper(settings: Settings, engine: Engine) -> None:
+    grace = make_user(engine)
+    submitted = _submitted_paper(engine, grace["id"], announced=JAN_3)
+    listed = make_paper(engine, announced=JAN_3)
+    client = client_for(make_app(settings)[0])
+    soup = BeautifulSoup(client.get("/papers?date=2025-01-03").text, "html.parser")
+    on_top = [a["data-paper-id"] for a in soup.select(".submitted-list .paper-card")]
+    everything = {a["data-paper-id"] for a in soup.select(".paper-card")}
+    assert on_top == [submitted]
+    assert {submitted, listed} <= everything
+    assert [i["paper"]["id"] for i in client.get("/api/daily_papers?date=2025-01-03").json()] == [submitted]
