@@ -28,6 +28,11 @@ def index(services: Services) -> Counts:
     return {k: v for k, v in vars(report).items() if isinstance(v, int | float | bool | str)}
 
 
+def keywords(services: Services) -> Counts:
+    """Keywords and a one-sentence summary for new or changed papers (the shipped embedder, locally)."""
+    return dict(services.search.compute_keywords())
+
+
 def trending_job(services: Services) -> Counts:
     return {"trending_day": len(trending(services.engine, services.settings, "day", services.digest.clock()))}
 

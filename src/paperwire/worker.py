@@ -33,6 +33,7 @@ class Job:
 JOBS = (
     Job("ingest", jobs.ingest, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
     Job("index", jobs.index, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
+    Job("keywords", jobs.keywords, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
     Job("github", jobs.github_stars, lambda s: timedelta(hours=s.github_refresh_hours)),
     Job("trending", jobs.trending_job, lambda s: timedelta(hours=s.worker_trending_interval_hours)),
     Job("digest", jobs.digests, lambda s: timedelta(minutes=5)),  # the service knows when an edition is due

@@ -9,19 +9,20 @@ from starlette.testclient import TestClient
 
 from tests.factories import make_record
 
+DAY = date(2025, 1, 6)  # papers are announced and submitted on it (/api/daily_papers lists submissions)
 PAGES = ["/", "/papers?date=2025-01-06", "/api/daily_papers", "/feeds/daily.atom", "/trending"]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_etag_gives_304_until_the_data_changes(client: TestClient, add_papers, path: str) -> None:
-    add_papers(make_record(announced=date(2025, 1, 6)))
+    add_papers(make_record(announced=DAY, submitted_on=DAY))
     first = client.get(path)
     etag = first.headers["etag"]
     assert first.headers["last-modified"].endswith("GMT")
     again = client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
-    add_papers(make_record(announced=date(2025, 1, 6)))
+    add_papers(make_record(announced=DAY, submitted_on=DAY))
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
@@ -36,7 +37,7 @@ def test_if_modified_since(client: TestClient, add_papers) -> None:
 
 
 def test_html_and_json_twins_have_different_etags(client: TestClient, add_papers) -> None:
-    add_papers(make_record(announced=date(2025, 1, 6)))
+    add_papers(make_record(announced=DAY, submitted_on=DAY))
     assert (
         client.get("/papers?date=2025-01-06").headers["etag"]
         != client.get("/api/daily_papers?date=2025-01-06").headers["etag"]
@@ -75,7 +76,7 @@ def test_anonymous_readers_reuse_the_version_for_a_second(client: TestClient, ap
 
 
 def test_responses_are_gzipped_when_asked(client: TestClient, add_papers) -> None:
-    add_papers(*(make_record(announced=date(2025, 1, 6)) for _ in range(10)))
+    add_papers(*(make_record(announced=DAY, submitted_on=DAY) for _ in range(10)))
     response = client.get("/", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     again = client.get("/", headers={"Accept-Encoding": "gzip, br"})  # the cached, compressed-once copy

@@ -1,4 +1,4 @@
-"""The query language: free words, "exact phrases", author:, cat:, after:/before:, or an arXiv id/URL.
+"""The query language: free words, "exact phrases", author:, cat:, after:/before:, keyword:, or an arXiv id/URL.
 
 Every input either parses or raises InvalidInput with a message meant for the person who typed it.
 """
@@ -30,6 +30,8 @@ _OPERATORS = {
     "since": "after",
     "before": "before",
     "until": "before",
+    "keyword": "keyword",
+    "kw": "keyword",
 }
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
@@ -43,10 +45,11 @@ class ParsedQuery:
     after: date | None = None  # inclusive
     before: date | None = None  # inclusive
     arxiv_id: str | None = None
+    keywords: tuple[str, ...] = ()  # lowercased; papers whose computed keywords include each
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.authors or self.categories or self.after or self.before)
+        return bool(self.authors or self.categories or self.after or self.before or self.keywords)
 
 
 def parse_date(value: str, *, end: bool) -> date:
@@ -72,7 +75,15 @@ def parse_query(raw: str) -> ParsedQuery:
         return ParsedQuery(text=raw.strip(), arxiv_id=parse_arxiv_id(raw).id)
     except ValueError:
         pass
-    parts: dict[str, list[str]] = {"text": [], "phrase": [], "author": [], "cat": [], "after": [], "before": []}
+    parts: dict[str, list[str]] = {
+        "text": [],
+        "phrase": [],
+        "author": [],
+        "cat": [],
+        "after": [],
+        "before": [],
+        "keyword": [],
+    }
     for match in _TOKEN.finditer(raw):
         _collect(match, parts)
     return ParsedQuery(
@@ -82,6 +93,7 @@ def parse_query(raw: str) -> ParsedQuery:
         categories=tuple(parts["cat"]),
         after=max((parse_date(v, end=False) for v in parts["after"]), default=None),
         before=min((parse_date(v, end=True) for v in parts["before"]), default=None),
+        keywords=tuple(" ".join(k.lower().split()) for k in parts["keyword"]),
     )
 
 
@@ -96,6 +108,8 @@ def _collect(match: re.Match[str], parts: dict[str, list[str]]) -> None:
             if not words(value):
                 raise InvalidInput(f"author:{value[:40]}: no letters or digits in the name")
             parts["author"].append(" ".join(words(value)))
+        elif kind == "keyword":
+            parts["keyword"].append(value)
         elif kind == "cat":
             parts["cat"].append(value.lower())
         else:

@@ -32,8 +32,11 @@ class Ranker:
         embedder = self.embedder
         return embedder is not None and self.index.embedder == embedder.name and bool(self.index.has_vector.any())
 
-    def rank(self, query: ParsedQuery, mode: str = "hybrid") -> tuple[Rows, Scores]:
-        """All candidate rows, best first, with their scores."""
+    def rank(
+        self, query: ParsedQuery, mode: str = "hybrid", allowed: npt.NDArray[np.bool_] | None = None
+    ) -> tuple[Rows, Scores]:
+        """All candidate rows, best first, with their scores; `allowed` narrows the filter mask further
+        (the keyword: filter, which the database answers)."""
         if mode not in MODES:
             raise InvalidInput(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
         if query.arxiv_id is not None:
@@ -42,6 +45,8 @@ class Ranker:
         if mode == "semantic" and not self.has_semantic:
             raise InvalidInput("semantic search is unavailable: no embedder configured or the index has no vectors")
         mask = self.index.filter_mask(query)
+        if allowed is not None:
+            mask = _and(mask, allowed)
         terms = tokenize(query.text)
         if not terms and not (mode != "lexical" and self.has_semantic and query.text.strip()):
             return self._filtered_only(mask)

@@ -23,16 +23,18 @@ from paperwire.search.dense import make_embedder
 from paperwire.search.fusion import best_rows
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
-from paperwire.search.query import parse_query
+from paperwire.search.keyphrases import compute_pending
+from paperwire.search.query import ParsedQuery, parse_query
 from paperwire.search.ranking import MODES, Ranker
 from paperwire.storage import documents, reader
+from paperwire.storage import keywords as keywords_repo
 from paperwire.storage.db import read_only
 from paperwire.storage.reader import PaperRow
 
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "upvotes")
-MAX_LIMIT = 100
+MAX_LIMIT = 120  # Hugging Face allows 120 search results
 MAX_OFFSET = 10_000
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 
@@ -108,15 +110,34 @@ class SearchService:
     def rank_ids(self, query: str, *, mode: str = "hybrid", limit: int = 100) -> list[str]:
         """Just the ranked paper ids (evaluation, autocomplete): no database round trip."""
         index = self.index()
-        rows, _ = self.ranker().rank(parse_query(query), mode)
+        parsed = parse_query(query)
+        rows, _ = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
         return [index.ids[r] for r in rows[:limit]]
+
+    def _keyword_mask(self, index: SearchIndex, parsed: ParsedQuery) -> np.ndarray | None:
+        """Rows whose papers carry every keyword: of the query (None when it has none)."""
+        if not parsed.keywords:
+            return None
+        with read_only(self._engine) as conn:
+            sets = [keywords_repo.ids_with_keyword(conn, k) for k in parsed.keywords]
+        ids = set.intersection(*sets)
+        mask = np.zeros(index.size, dtype=bool)
+        mask[[index.position[i] for i in ids if i in index.position]] = True
+        return mask
+
+    def compute_keywords(self, limit: int = 2000) -> dict[str, int]:
+        """Keywords and a summary for papers without current ones (search/keyphrases.py); needs an embedder."""
+        if self._embedder is None:
+            return {"computed": 0, "pending": 0}
+        return compute_pending(self._engine, self._embedder, limit)
 
     def search(
         self, query: str, *, mode: str = "hybrid", sort: str = "relevance", offset: int = 0, limit: int = 20
     ) -> SearchPage:
         _check_page(sort, offset, limit, mode)
         index = self.index()
-        rows, scores = self.ranker().rank(parse_query(query), mode)
+        parsed = parse_query(query)
+        rows, scores = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
         order = self._sorted(index, rows, sort)
         page = order[offset : offset + limit]
         ids = [index.ids[rows[i]] for i in page]

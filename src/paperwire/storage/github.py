@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from paperwire.domain.links import github_name, github_repo
+from paperwire.storage.db import next_seq
 from paperwire.storage.papers import chunked
 from paperwire.storage.tables import github_repos, papers
 
@@ -34,6 +35,7 @@ def cached(conn: Connection, names: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 def save(conn: Connection, full_name: str, status: int, stars: int | None, etag: str | None, now: datetime) -> None:
     """Store a fetch; a 304 keeps the stored count and ETag and only moves fetched_at."""
+    next_seq(conn, "github")  # cached pages show the new count
     exists = conn.execute(select(github_repos.c.full_name).where(github_repos.c.full_name == full_name)).first()
     values: dict[str, Any] = {"status": status, "fetched_at": now}
     if status != 304:

@@ -12,7 +12,7 @@ from paperwire.services import Services, build_services
 from paperwire.web import errors, openapi, routes
 from paperwire.web.deps import PaperwireApp
 from paperwire.web.flash import ClearShownFlash
-from paperwire.web.middleware import RejectNulBytes, SecurityHeaders, WritesRefreshVersion
+from paperwire.web.middleware import HeadAsGet, ReadApiCors, RejectNulBytes, SecurityHeaders, WritesRefreshVersion
 from paperwire.web.static_files import CachedStaticFiles
 from paperwire.web.templating import make_templates
 
@@ -38,6 +38,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Paperwir
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WritesRefreshVersion)
     app.add_middleware(ClearShownFlash)
+    if app.services.settings.cors_origins:
+        app.add_middleware(ReadApiCors, origins=app.services.settings.cors_origins)
+    app.add_middleware(HeadAsGet)  # outermost: every layer inside sees a GET
     app.mount("/static", CachedStaticFiles(directory=STATIC), name="static")
     routes.include_all(app)
     openapi.install(app)

@@ -94,6 +94,11 @@ class DailyItem(_Model):
     numComments: int = Field(description="visible comments (hidden and deleted ones are not counted)")
     isAuthorParticipating: bool = Field(description="an author of the paper has an approved claim")
     organization: None
+    ai_summary: str | None = Field(description="as in `paper` (huggingface_hub reads it here)")
+    ai_keywords: list[str]
+    githubRepo: str | None
+    githubStars: int | None
+    projectPage: str | None
     submittedBy: UserPublic | None = None
     score: float | None = Field(None, description="search relevance or trending score")
     trending: TrendingWhy | None = Field(None, description="why the paper trends (trending lists only)")

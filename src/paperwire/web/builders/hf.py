@@ -83,6 +83,9 @@ def hf_item(paper: dict[str, Any]) -> dict[str, Any]:
         "isAuthorParticipating": bool(paper.get("claims")),
         "organization": None,
     }
+    # huggingface_hub's PaperInfo reads these from the item's top level (not from `paper`): repeat them.
+    for key in ("ai_summary", "ai_keywords", "githubRepo", "githubStars", "projectPage"):
+        item[key] = item["paper"][key]
     if paper["submitted_on"]:
         item["submittedBy"] = _public_user(paper["submitter"])
     if "score" in paper:

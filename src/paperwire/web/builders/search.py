@@ -71,14 +71,17 @@ def highlight_terms(q: str) -> list[str]:
     return sorted({t.lower() for t in _TERM.findall(text) if len(t) > 1}, key=len, reverse=True)
 
 
-def _suggestion(conn: Connection, q: str) -> dict[str, str] | None:
-    """'Did you mean the paper 2401.12345?' when the query is an arXiv id we hold."""
+def _suggestion(conn: Connection, q: str) -> dict[str, str | None] | None:
+    """'Did you mean the paper 2401.12345?' when the query is an arXiv id we hold; for an arXiv id we
+    do not hold, an offer to index it (`title` None)."""
     try:
-        paper_id = parse_arxiv_id(q).id
+        paper_id = parse_arxiv_id(q.strip()).id
     except ValueError:
         return None
     row = reader.paper_by_id(conn, paper_id)
-    return {"id": row.id, "title": row.title, "url": paper_path(row.id)} if row else None
+    if row is None:
+        return {"id": paper_id, "title": None, "url": None}
+    return {"id": row.id, "title": row.title, "url": paper_path(row.id)}
 
 
 def _run(search: SearchService, conn: Connection, query: SearchQuery) -> tuple[int, list[tuple[str, float]], bool]:

@@ -40,11 +40,17 @@ def _meta(request: Request, title: str, page: str, description: str) -> FeedMeta
 
 @router.get("/feeds/daily.{fmt}", name="feeds.daily")
 async def daily(
-    request: Request, fmt: str, day: str | None = Query(None, alias="date"), cat: str | None = None
+    request: Request,
+    fmt: str,
+    day: str | None = Query(None, alias="date"),
+    week: str | None = Query(None, description="YYYY-Www"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    cat: str | None = None,
 ) -> Response:
     _check(fmt)
-    query = DailyQuery(day=day, category=cat or None)
-    page = "/" + (f"?{urlencode({'date': day})}" if day else "")
+    query = DailyQuery(day=day, week=week, month=month, category=cat or None)
+    period = {k: v for k, v in (("date", day), ("week", week), ("month", month)) if v}
+    page = ("/papers?" + urlencode(period)) if period else "/"
 
     def meta(data: dict[str, Any]) -> FeedMeta:
         label = data["period"]["label"] if data["period"] else "the day"
