@@ -15,6 +15,7 @@ from paperwire.errors import UpstreamUnavailable
 from paperwire.ingest import sources
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.service import IngestReport, IngestService
+from paperwire.storage.spacing import shared_spacing
 
 app = typer.Typer(help="Ingest papers from files or arXiv (OAI-PMH, API, RSS).", no_args_is_help=True)
 
@@ -93,7 +94,10 @@ def ingest_oai(
 ) -> None:
     """Harvest arXiv OAI-PMH ListRecords (resumable: rerun the same command after a crash)."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client, _progress(f"oai {set_spec or 'all'}") as advance:
+    with (
+        ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client,
+        _progress(f"oai {set_spec or 'all'}") as advance,
+    ):
         report = sources.ingest_oai(ingest, client, set_spec, from_date, prefix, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
 
@@ -107,7 +111,10 @@ def ingest_api(
 ) -> None:
     """Ingest a category's recent submissions from the arXiv API."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client, _progress(f"api {category}") as advance:
+    with (
+        ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client,
+        _progress(f"api {category}") as advance,
+    ):
         report = sources.ingest_api(ingest, client, category, days, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
 
@@ -120,7 +127,7 @@ def ingest_rss(
 ) -> None:
     """Ingest today's arXiv listing of a category (sets announce dates)."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client:
+    with ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client:
         report = sources.ingest_rss(ingest, client, category, dry_run=dry_run)
     print_report(report, json_output)
 
@@ -138,7 +145,9 @@ def ingest_recent(
     ingest = service()
     reports = []
     try:  # one retry only: offline, `make serve` should start quickly
-        with ArxivHttpClient(replace(settings, http_retries=1), backoff_base_s=1.0) as client:
+        with ArxivHttpClient(
+            replace(settings, http_retries=1), backoff_base_s=1.0, spacing=shared_spacing(ingest.engine)
+        ) as client:
             for category in settings.arxiv_categories:
                 reports.append(
                     sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)

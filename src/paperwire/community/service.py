@@ -29,6 +29,6 @@ def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = 
         accounts=AccountService(engine, settings),
         votes=VoteService(engine, settings),
         comments=CommentService(engine, settings),
-        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings)),
+        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, engine)),
         moderation=ModerationService(engine),
     )

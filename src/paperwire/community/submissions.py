@@ -26,13 +26,17 @@ from paperwire.storage.users import User
 Fetcher = Callable[[str], PaperRecord | None]
 
 
-def arxiv_fetcher(settings: Settings) -> Fetcher:
-    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else)."""
+def arxiv_fetcher(settings: Settings, engine: Engine | None = None) -> Fetcher:
+    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else), spaced with every other
+    arXiv request of the process (and, on PostgreSQL, of every process on the database)."""
     from paperwire.ingest.api import fetch_ids
     from paperwire.ingest.http import ArxivHttpClient
+    from paperwire.storage.spacing import shared_spacing
+
+    spacing = shared_spacing(engine) if engine is not None else None
 
     def fetch(arxiv_id: str) -> PaperRecord | None:
-        with ArxivHttpClient(settings) as client:
+        with ArxivHttpClient(settings, spacing=spacing) as client:
             for page in fetch_ids(client, [arxiv_id]):
                 for item in page.records:
                     if item.record is not None and item.record.id == arxiv_id:
