@@ -18,7 +18,18 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-Response = tuple[int, Mapping[str, str], str | bytes]
+
+@dataclass(frozen=True)
+class Streamed:
+    """A body written chunk by chunk, without Content-Length unless the headers give one (a huge answer,
+    or a drip: `delay_s` between chunks)."""
+
+    chunk: bytes
+    count: int
+    delay_s: float = 0.0
+
+
+Response = tuple[int, Mapping[str, str], "str | bytes | Streamed"]
 
 
 @dataclass
@@ -92,6 +103,9 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             server.enter(record)
             try:
                 status, headers, body = server.respond(parts.path, params)
+                if isinstance(body, Streamed):
+                    self._stream(status, headers, body)
+                    return
                 payload = body.encode("utf-8") if isinstance(body, str) else body
                 self.send_response(status)
                 for name, value in headers.items():
@@ -101,6 +115,22 @@ def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(payload)
             finally:
                 server.leave(record)
+
+        def _stream(self, status: int, headers: Mapping[str, str], body: Streamed) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                for _ in range(body.count):
+                    self.wfile.write(body.chunk)
+                    self.wfile.flush()
+                    if body.delay_s:
+                        time.sleep(body.delay_s)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading: what the tests want
 
         def log_message(self, format: str, *args: object) -> None:
             """Quiet: tests assert on `server.requests` instead."""

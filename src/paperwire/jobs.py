@@ -9,6 +9,7 @@ from paperwire.ingest.github import GitHubClient, refresh_stars
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.sources import ingest_api
 from paperwire.services import Services
+from paperwire.storage.spacing import shared_spacing
 
 Counts = dict[str, Any]
 
@@ -16,7 +17,7 @@ Counts = dict[str, Any]
 def ingest(services: Services) -> Counts:
     """New submissions of settings.arxiv_categories from the arXiv API (last 2 days, checkpointed)."""
     counts: Counts = {}
-    with ArxivHttpClient(services.settings) as client:
+    with ArxivHttpClient(services.settings, spacing=shared_spacing(services.engine)) as client:
         for category in services.settings.arxiv_categories:
             report = ingest_api(services.ingest, client, category, days=2)
             counts[category] = {"inserted": report.inserted, "updated": report.updated}

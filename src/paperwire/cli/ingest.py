@@ -17,6 +17,7 @@ from paperwire.ingest import sample, sources
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.service import IngestReport, IngestService
 from paperwire.storage import documents
+from paperwire.storage.spacing import shared_spacing
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,10 @@ def ingest_oai(
 ) -> None:
     """Harvest arXiv OAI-PMH ListRecords (resumable: rerun the same command after a crash)."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client, _progress(f"oai {set_spec or 'all'}") as advance:
+    with (
+        ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client,
+        _progress(f"oai {set_spec or 'all'}") as advance,
+    ):
         report = sources.ingest_oai(ingest, client, set_spec, from_date, prefix, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
 
@@ -111,7 +115,10 @@ def ingest_api(
 ) -> None:
     """Ingest a category's recent submissions from the arXiv API."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client, _progress(f"api {category}") as advance:
+    with (
+        ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client,
+        _progress(f"api {category}") as advance,
+    ):
         report = sources.ingest_api(ingest, client, category, days, dry_run=dry_run, on_progress=advance)
     print_report(report, json_output)
 
@@ -124,7 +131,7 @@ def ingest_rss(
 ) -> None:
     """Ingest today's arXiv listing of a category (sets announce dates)."""
     ingest = service()
-    with ArxivHttpClient(_common.settings()) as client:
+    with ArxivHttpClient(_common.settings(), spacing=shared_spacing(ingest.engine)) as client:
         report = sources.ingest_rss(ingest, client, category, dry_run=dry_run)
     print_report(report, json_output)
 
@@ -162,7 +169,9 @@ def ingest_recent(
     ingest = service()
     reports: list[dict[str, object]] = []
     try:  # one retry only: offline, `make serve` should start quickly
-        with ArxivHttpClient(replace(settings, http_retries=1), backoff_base_s=1.0) as client:
+        with ArxivHttpClient(
+            replace(settings, http_retries=1), backoff_base_s=1.0, spacing=shared_spacing(ingest.engine)
+        ) as client:
             for category in settings.arxiv_categories:
                 report = sources.ingest_api(ingest, client, category, settings.serve_ingest_days, dry_run=dry_run)
                 reports.append(report.as_dict())

@@ -31,7 +31,7 @@ def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = 
         accounts=AccountService(engine, settings),
         votes=VoteService(engine, settings),
         comments=CommentService(engine, settings),
-        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, interactive=True)),
+        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, engine, interactive=True)),
         moderation=ModerationService(engine),
         claims=ClaimService(engine),
     )

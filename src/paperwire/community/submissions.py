@@ -31,14 +31,19 @@ MAX_COMMENT_CHARS = 1000
 UNREACHABLE = "arXiv did not answer just now, so {id} could not be fetched; please try again in a few minutes."
 
 
-def arxiv_fetcher(settings: Settings, *, interactive: bool = False) -> Fetcher:
-    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else). Interactive fetches (someone
-    is waiting) try once with a short timeout and fail with a plain sentence."""
+def arxiv_fetcher(settings: Settings, engine: Engine | None = None, *, interactive: bool = False) -> Fetcher:
+    """Fetch one paper by id from settings.arxiv_api_url (and nowhere else), spaced with every other
+    arXiv request of the process (and, on PostgreSQL, of every process on the database). Interactive
+    fetches (someone is waiting) try once with a short timeout and fail with a plain sentence."""
     from paperwire.ingest.api import fetch_ids
     from paperwire.ingest.http import ArxivHttpClient
+    from paperwire.storage.spacing import shared_spacing
+
+    spacing = shared_spacing(engine) if engine is not None else None
 
     if interactive:
-        settings = replace(settings, http_retries=0, http_timeout_s=settings.arxiv_interactive_timeout_s)
+        timeout = settings.arxiv_interactive_timeout_s
+        settings = replace(settings, http_retries=0, http_timeout_s=timeout, http_deadline_s=timeout)
 
     def fetch(arxiv_id: str) -> PaperRecord | None:
         try:
@@ -48,7 +53,7 @@ def arxiv_fetcher(settings: Settings, *, interactive: bool = False) -> Fetcher:
             raise UpstreamUnavailable(UNREACHABLE.format(id=arxiv_id)) from None
 
     def _fetch(arxiv_id: str) -> PaperRecord | None:
-        with ArxivHttpClient(settings) as client:
+        with ArxivHttpClient(settings, spacing=spacing) as client:
             for page in fetch_ids(client, [arxiv_id]):
                 for item in page.records:
                     if item.record is not None and item.record.id == arxiv_id:

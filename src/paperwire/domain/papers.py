@@ -10,15 +10,16 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 # New-style ids (0704.0001 .. 2612.99999), old-style (hep-th/9901001, math.AG/0301001), optional vN.
-_NEW_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?")
-_OLD_ID = re.compile(r"(?P<id>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?")
+# re.ASCII everywhere: \d would otherwise accept Arabic-Indic and other Unicode digits (U+0660..U+0669).
+_NEW_ID = re.compile(r"(?P<id>\d{4}\.\d{4,5})(?:v(?P<v>\d+))?", re.ASCII)
+_OLD_ID = re.compile(r"(?P<id>[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<v>\d+))?", re.ASCII)
 _ID_IN_TEXT = re.compile(
     r"^\s*(?:arxiv:\s*|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)?"
     r"(?P<body>\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?:\.pdf)?/?\s*$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 # arXiv category ids: 'cs.LG', 'hep-th', 'math.AG', 'astro-ph.GA', 'q-bio.NC'. MSC/ACM codes are not.
-_CATEGORY = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?")
+_CATEGORY = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?", re.ASCII)
 _CODE_LINK = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.\-]+/[\w.\-]+", re.IGNORECASE)
 
 

@@ -47,8 +47,9 @@ def test_client_waits_out_the_rest_of_the_interval_before_each_request(
     with ArxivHttpClient(replace(arxiv_settings, arxiv_min_interval_s=30.0), sleep=waits.append) as http:
         for _ in range(3):
             http.get(f"{http_server.url}/oai")
-    assert len(waits) == 2
-    assert all(25.0 < wait <= 30.0 for wait in waits)
+    # the spacing is process-wide: the first request may also wait for an earlier test's last one
+    assert len(waits) in (2, 3)
+    assert all(25.0 < wait <= 30.0 for wait in waits[-2:])
 
 
 def test_503_with_retry_after_is_retried_after_the_given_delay(
