@@ -23,15 +23,31 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def wait_for(port: int, timeout_s: float = 600) -> float:
+def wait_for(port: int, server: subprocess.Popen[bytes], timeout_s: float = 600) -> float:
     started = time.perf_counter()
-    while time.perf_counter() - started < timeout_s:
+    while time.perf_counter() - started < timeout_s and server.poll() is None:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return time.perf_counter() - started
         except OSError:
             time.sleep(0.1)
     raise SystemExit("server did not start")
+
+
+def _stamp(url: str) -> None:
+    """The scratch database was made with METADATA.create_all: mark it migrated so `serve` accepts it."""
+    from alembic import command
+
+    from paperwire.storage import migrate
+    from paperwire.storage.db import make_engine
+
+    engine = make_engine(url)
+    if not migrate.current_revisions(engine):
+        config = migrate.alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.stamp(config, "heads")
+    engine.dispose()
 
 
 def timed_get(url: str) -> float:
@@ -48,6 +64,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18010)
     args = parser.parse_args()
     db = args.scratch / "cold.db"
+    _stamp(f"sqlite:///{db}")
     ids = [row[0] for row in sqlite3.connect(db).execute("SELECT id FROM papers ORDER BY seq LIMIT 2 OFFSET 500")]
     env = os.environ | {
         "PYTHONPATH": str(args.src),
@@ -59,7 +76,7 @@ def main() -> None:
     command = [sys.executable, "-m", "paperwire", "serve", "--port", str(args.port), "--no-access-log"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        start = wait_for(args.port)
+        start = wait_for(args.port, server)
         base = f"http://127.0.0.1:{args.port}"
         steps = [
             ("first search", f"{base}/search?q=quantization+of+large+language+models"),

@@ -104,3 +104,14 @@ def test_highlighting_marks_stemmed_terms_and_never_stop_words(client: TestClien
     assert {"Quantization", "large", "language", "models"} <= set(marked)
     stemmed = BeautifulSoup(client.get("/search?q=model").text, "html.parser")
     assert {m.text for m in stemmed.select(".paper-card mark")} == {"models"}  # "model" marks "models"
+
+
+def test_the_app_loads_the_index_before_its_first_request(settings, add_papers, build_index) -> None:
+    from paperwire.web.app import create_app
+
+    _store(add_papers, build_index)
+    app = create_app(settings)
+    assert not app.services.search.loaded
+    with TestClient(app):  # runs the lifespan, as uvicorn does before it accepts connections
+        assert app.services.search.loaded
+    app.services.engine.dispose()

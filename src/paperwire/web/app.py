@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +37,10 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
     assert isinstance(app, PaperwireApp)
     started = time.perf_counter()
     await run_in_threadpool(_warm, app)
+    if app.services.search.loaded:  # one search page through the whole stack: SQL compiled, caches primed
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
+            await client.get("/search", params={"q": "warm up the search page"})
     log.info("web.warm", extra={"seconds": round(time.perf_counter() - started, 3)})
     yield
 
