@@ -9,22 +9,23 @@ embedder (PAPERWIRE_EMBEDDER=none): SearchService then runs lexical search only,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from paperwire.caching import VersionClock, VersionedCache
-from paperwire.community.service import Community, build_community
-from paperwire.community.submissions import Fetcher
 from paperwire.config import Settings
-from paperwire.digest.bounces import BounceService
-from paperwire.digest.service import Clock, DigestService, utcnow
-from paperwire.digest.subscriptions import SubscriptionService
-from paperwire.ingest.service import IngestService
-from paperwire.mail import Mailer, build_mailer
-from paperwire.search.service import SearchService
-from paperwire.storage.db import make_engine
-from paperwire.storage.versions import DataVersion
+
+if TYPE_CHECKING:  # imported where they are built: `paperwire search` needs only the search service (cold < 1 s)
+    from sqlalchemy import Engine
+
+    from paperwire.community.service import Community
+    from paperwire.community.submissions import Fetcher
+    from paperwire.digest.bounces import BounceService
+    from paperwire.digest.service import Clock, DigestService
+    from paperwire.digest.subscriptions import SubscriptionService
+    from paperwire.ingest.service import IngestService
+    from paperwire.mail import Mailer
+    from paperwire.search.service import SearchService
+    from paperwire.storage.versions import DataVersion
 
 
 @dataclass(frozen=True)
@@ -57,20 +58,37 @@ class Services:
     clock: Clock  # now, in UTC: trending ages and digest days are measured with it
 
 
+def build_search(settings: Settings, engine: Engine | None = None) -> SearchService:
+    """The search service alone (what `paperwire search` and `similar` need): build_services uses it too."""
+    from paperwire.search.service import SearchService
+    from paperwire.storage.db import make_engine
+
+    return SearchService.from_settings(settings, engine or make_engine(settings))
+
+
 def build_services(
     settings: Settings,
     *,
     engine: Engine | None = None,
     mailer: Mailer | None = None,
     fetch: Fetcher | None = None,
-    clock: Clock = utcnow,
+    clock: Clock | None = None,
     pool_size: int = 5,
 ) -> Services:
     """All services for one process. `engine`, `mailer`, `fetch` and `clock` replace the configured ones
     (tests pass a MemoryMailer or a fixed clock; the web app asks for a larger connection pool)."""
+    from paperwire.community.service import build_community
+    from paperwire.digest.bounces import BounceService
+    from paperwire.digest.service import DigestService, utcnow
+    from paperwire.digest.subscriptions import SubscriptionService
+    from paperwire.ingest.service import IngestService
+    from paperwire.mail import build_mailer
+    from paperwire.storage.db import make_engine
+
+    clock = clock or utcnow
     engine = engine or make_engine(settings, pool_size=pool_size, max_overflow=max(10, pool_size))
     mailer = mailer if mailer is not None else build_mailer(settings)
-    search = SearchService.from_settings(settings, engine)
+    search = build_search(settings, engine)
     return Services(
         settings=settings,
         engine=engine,

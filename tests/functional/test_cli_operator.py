@@ -31,6 +31,7 @@ def _leaves(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, .
 
 
 LEAVES = _leaves(typer.main.get_command(app))
+BOUNCES = Path(__file__).parents[1] / "data" / "bounces"
 JSON_COMMANDS = sorted(" ".join(path) for path, command in LEAVES if any("--json" in p.opts for p in command.params))
 
 
@@ -117,6 +118,13 @@ JSON_INVOCATIONS = {
     "subscribers add": ["subscribers", "add", "ada@example.org", "--confirmed", "--json"],
     "digest status": ["digest", "status", "--json"],
     "digest send": ["digest", "send", "--dry-run", "--json"],
+    "digest bounces": [
+        "digest",
+        "bounces",
+        str(Path(__file__).parents[1] / "data" / "bounces" / "mixed.mbox"),
+        "--dry-run",
+        "--json",
+    ],
     "mail test": ["mail", "test", "ada@example.org", "--json"],
     "worker": ["worker", "--once", "--json"],
 }

@@ -74,7 +74,9 @@ def test_rebuild_search_similar_and_update(env: dict[str, str]):
     assert rebuild.returncode == 0, rebuild.stderr
     assert json.loads(rebuild.stdout)["total"] == 4
     found = paperwire(env, "search", "graph molecules", "--json", "--limit", "2")
-    hits = json.loads(found.stdout)
+    result = json.loads(found.stdout)
+    hits = result["hits"]
+    assert result["total"] >= len(hits) >= 1
     assert hits[0]["id"] == "2501.00002"
     assert {"id", "title", "score"} <= set(hits[0])
     assert len(hits) <= 2
@@ -114,3 +116,26 @@ def test_eval_beir_reports_every_mode(env: dict[str, str], tmp_path: Path):
     assert set(report) == {"hybrid", "lexical", "semantic"}
     assert report["lexical"]["ndcg@10"] == 1.0
     assert {"ndcg@10", "recall@100", "mrr@10", "latency_ms_p50", "latency_ms_p95"} <= set(report["hybrid"])
+
+
+def test_gibberish_says_no_papers_match_and_lists_the_nearest_apart(env: dict[str, str]):
+    assert paperwire(env, "index", "rebuild").returncode == 0
+    result = json.loads(paperwire(env, "search", "asdkjhqwe zzxq", "--json").stdout)
+    assert (result["total"], result["hits"]) == (0, [])
+    human = paperwire(env, "search", "asdkjhqwe zzxq")
+    assert human.returncode == 0
+    assert human.stdout.startswith("No papers match 'asdkjhqwe zzxq'")
+    assert "matches (" not in human.stdout
+
+
+def test_misspelt_query_gets_suggestions_from_the_index_vocabulary(env: dict[str, str]):
+    engine = make_engine(env["PAPERWIRE_DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(insert(papers), _rows(5, ["Molecules everywhere", "Molecules again"]))
+    engine.dispose()
+    assert paperwire(env, "index", "rebuild").returncode == 0
+    result = json.loads(paperwire(env, "search", "moleculse", "--json", "--mode", "lexical").stdout)
+    assert result["total"] == 0
+    assert result["suggestions"][0] == "molecules"
+    human = paperwire(env, "search", "moleculse", "--mode", "lexical")
+    assert "Did you mean: molecules" in human.stdout

@@ -27,7 +27,7 @@ def test_results_highlight_terms_after_escaping(client: TestClient, add_papers, 
     assert [m.text for m in card.select(".paper-title mark")] == ["Attention"]
     assert card.select_one(".paper-title").text == "Attention <b>is</b> all & more"  # shown as text
     assert card.select_one(".paper-title b") is None
-    assert "result" in soup.select_one(".result-count[role=status]").text
+    assert soup.select_one(".result-count[role=status]").text == "1 match for “attention”"  # the bird paper is not one
 
 
 def test_highlighting_never_breaks_entities(client: TestClient, add_papers, build_index) -> None:

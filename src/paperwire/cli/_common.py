@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from paperwire.config import Settings, load_settings
 
 if TYPE_CHECKING:
+    from paperwire.search.service import SearchService
     from paperwire.services import Services
 
 console = Console()
@@ -39,6 +40,15 @@ def services() -> Services:
     from paperwire.services import build_services
 
     return build_services(settings())
+
+
+@cache
+def search() -> SearchService:
+    """The search service alone, for `paperwire search` / `similar`: the same construction build_services
+    uses, without importing the mail, digest, community and ingest services (cold start, docs/search.md)."""
+    from paperwire.services import build_search
+
+    return build_search(settings())
 
 
 def engine() -> Engine:

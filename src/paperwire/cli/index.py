@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -14,12 +15,17 @@ from paperwire.search.service import IndexReport, Progress
 
 app = typer.Typer(help="Build the search index (a derived artifact in PAPERWIRE_INDEX_DIR).", no_args_is_help=True)
 JSON_OPTION = typer.Option(False, "--json", help="Print a JSON report.")
-LABELS = {"embed": "embedding", "index": "indexing"}
+LABELS = {"embed": "embedding", "read": "reading papers", "index": "writing the index"}
+LINE_EVERY_S = 5.0  # not on a terminal: one progress line per stage at most this often (and at its end)
 
 
 @contextmanager
 def progress_bar() -> Iterator[Progress]:
-    """One Rich task per stage, with papers/s."""
+    """A live Rich bar per stage (papers/s, ETA) on a terminal; otherwise a plain line on stderr every few
+    seconds, so a log or a pipe shows the work moving."""
+    if not _common.err_console.is_terminal:
+        yield LineProgress(lambda line: _common.err_console.print(line, highlight=False, markup=False))
+        return
     with _common.progress("papers") as bar:
         tasks: dict[str, TaskID] = {}
 
@@ -32,6 +38,39 @@ def progress_bar() -> Iterator[Progress]:
             bar.update(task, rate=f"{bar.tasks[task].completed / elapsed if elapsed else 0:,.0f}")
 
         yield advance
+
+
+class LineProgress:
+    """`stage: done/total papers (rate papers/s, ETA)` lines, at most one per LINE_EVERY_S and stage,
+    plus one when a stage completes."""
+
+    def __init__(self, emit: Callable[[str], None], clock: Callable[[], float] = time.monotonic) -> None:
+        self._emit, self._clock = emit, clock
+        self._done: dict[str, int] = {}
+        self._started: dict[str, float] = {}
+        self._last: dict[str, float] = {}
+
+    def __call__(self, stage: str, count: int, total: int) -> None:
+        now = self._clock()
+        if stage not in self._started:
+            self._started[stage], self._last[stage], self._done[stage] = now, now, 0
+            self._emit(f"{LABELS.get(stage, stage)}: {total:,} to do")
+        self._done[stage] += count
+        finished = self._done[stage] >= total and count > 0
+        if finished or now - self._last[stage] >= LINE_EVERY_S:
+            self._last[stage] = now
+            self._emit(self._line(stage, total, now))
+
+    def _line(self, stage: str, total: int, now: float) -> str:
+        done, elapsed = self._done[stage], max(now - self._started[stage], 1e-9)
+        rate = done / elapsed
+        eta = f", ETA {_duration((total - done) / rate)}" if rate > 0 and done < total else ""
+        return f"{LABELS.get(stage, stage)}: {done:,}/{total:,} ({rate:,.1f}/s, {_duration(elapsed)} elapsed{eta})"
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
 
 
 def _run(build: Callable[[Progress], IndexReport], json_output: bool) -> None:

@@ -87,6 +87,29 @@ class LexicalIndex:
         values = np.concatenate([data[indptr[c] : indptr[c + 1]] for c in columns])
         return np.bincount(rows, weights=values, minlength=self.size).astype(np.float32)
 
+    def coverage(self, terms: Sequence[str]) -> Scores:
+        """Share of the query's idf weight that each document contains (distinct terms; a term the index
+        has never seen counts with the idf of df = 0, so matching only the common words of a query whose
+        rare words are unknown stays low). 1.0 = every query term present."""
+        distinct = list(dict.fromkeys(terms))
+        if not distinct:
+            return np.zeros(self.size, dtype=np.float32)
+        n = self.size
+        unseen = float(np.log1p((n + 0.5) / 0.5))
+        indptr, indices = self.weights.indptr, self.weights.indices
+        matched = np.zeros(n, dtype=np.float64)
+        total = 0.0
+        for term in distinct:
+            column = self.vocab.get(term)
+            if column is None:
+                total += unseen
+                continue
+            rows = indices[indptr[column] : indptr[column + 1]]
+            idf = float(np.log1p((n - rows.size + 0.5) / (rows.size + 0.5)))
+            matched[rows] += idf
+            total += idf
+        return (matched / max(total, 1e-12)).astype(np.float32)
+
     def score(self, text: str) -> Scores:
         return self.score_terms(tokenize(text))
 

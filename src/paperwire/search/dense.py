@@ -24,6 +24,8 @@ from paperwire.search.text import tokenize
 log = logging.getLogger(__name__)
 
 MINILM_DIM = 384
+MINILM_MIN_COSINE = 0.31  # relevance floor: keeps 95 % of relevant SciFact-train pairs (bench/search_floor.py)
+HASHING_MIN_COSINE = 0.1
 
 
 def _normalise(matrix: np.ndarray) -> Vectors:
@@ -46,6 +48,12 @@ class HashingEmbedder:
     @property
     def dim(self) -> int:
         return self._dim
+
+    @property
+    def min_cosine(self) -> float:
+        """Hashed words: unrelated texts share no feature (cosine ~0 up to collisions); one shared content
+        word among a few gives ~0.2-0.4."""
+        return HASHING_MIN_COSINE
 
     def _vector(self, text: str) -> np.ndarray:
         vector = np.zeros(self._dim, dtype=np.float32)
@@ -101,7 +109,7 @@ class MiniLMEmbedder:
     @property
     def name(self) -> str:
         if self._precision in ONNX_PRECISIONS and not self._is_exported():
-            self._load()  # resolves the fallback before the name is stored with any vector
+            self._query_session()  # resolves the fallback before the name is stored with any vector
         return f"all-MiniLM-L6-v2-{self._precision}-{self._max_seq_length}"
 
     def _is_exported(self) -> bool:
@@ -116,16 +124,33 @@ class MiniLMEmbedder:
     def dim(self) -> int:
         return MINILM_DIM
 
+    @property
+    def min_cosine(self) -> float:
+        """Calibrated on SciFact train and the arxiv-dev set (docs/search.md, "Relevance floor")."""
+        return MINILM_MIN_COSINE
+
     def _load(self) -> Any:
+        """The document model: a two-thread ONNX session, or the torch model (fallback or torch precision)."""
         if self._model is None and self._precision in ONNX_PRECISIONS:
-            try:
-                self._model = self._onnx(threads=2)
-            except Exception:
-                log.exception("search.onnx_failed", extra={"fallback": FALLBACK})
-                self._precision = FALLBACK
+            self._model = self._try_onnx(threads=2)
         if self._model is None:
             self._model = load_minilm(self._precision, max_seq_length=self._max_seq_length)
         return self._model
+
+    def _query_session(self) -> Any:
+        """The one-thread ONNX session for queries (None once the fallback is in force). Loading it imports
+        onnxruntime and tokenizers only: no torch, no transformers (cold `paperwire search` < 1 s)."""
+        if self._query_model is None and self._precision in ONNX_PRECISIONS:
+            self._query_model = self._try_onnx(threads=1)
+        return self._query_model
+
+    def _try_onnx(self, *, threads: int) -> Any:
+        try:
+            return self._onnx(threads=threads)
+        except Exception:
+            log.exception("search.onnx_failed", extra={"fallback": FALLBACK})
+            self._precision = FALLBACK
+            return None
 
     def _onnx(self, *, threads: int) -> Any:
         from paperwire.search import onnx_minilm
@@ -154,12 +179,11 @@ class MiniLMEmbedder:
     def embed_query(self, text: str) -> Vectors:
         """One short text on one intra-op thread: as fast as two, and no 100+ ms stalls when another
         process holds a core (measured p95 8 ms vs 15-340 ms on a shared 2-core machine)."""
-        model = self._load()
-        if self._precision in ONNX_PRECISIONS:
-            if self._query_model is None:
-                self._query_model = self._onnx(threads=1)
-            vector: Vectors = _normalise(self._query_model.encode([text]))[0]
+        session = self._query_session()
+        if session is not None:
+            vector: Vectors = _normalise(session.encode([text]))[0]
             return vector
+        model = self._load()
         import torch
 
         previous = torch.get_num_threads()

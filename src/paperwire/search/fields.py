@@ -33,6 +33,11 @@ BM25 = BM25Params()
 FUSION_ALPHA = 0.45
 FUSION_DEPTH = 1000
 
+# Relevance floor (search/ranking.py; calibration in docs/search.md and bench/search_floor.py): a lexical
+# match holds at least this share of the query's idf weight; the semantic floor is the embedder's min_cosine.
+LEXICAL_COVERAGE = 0.15  # keeps 95 % of relevant SciFact-train pairs that match a term
+LOOSE_LIMIT = 3  # "loosely related" papers shown apart when nothing passes the floor
+
 
 def field_table() -> str:
     """The Markdown table of fields and weights that docs/search.md carries."""

@@ -40,12 +40,20 @@ def normalise(scores: Scores, top: Rows) -> Scores:
 
 
 def fuse(
-    lexical: Scores, semantic: Scores, *, alpha: float, depth: int, allowed: Mask | None = None
+    lexical: Scores,
+    semantic: Scores,
+    *,
+    alpha: float,
+    depth: int,
+    allowed: Mask | None = None,
+    extra: Mask | None = None,
 ) -> tuple[Rows, Scores]:
-    """Candidate rows (union of both top lists) and their fused scores, best first."""
+    """Candidate rows (union of both top lists, plus the `extra` rows) and their fused scores, best first."""
     top_lexical = best_rows(lexical, depth, allowed, positive=True)
     top_semantic = best_rows(semantic, depth, allowed)
     candidates = np.union1d(top_lexical, top_semantic)
+    if extra is not None:
+        candidates = np.union1d(candidates, np.flatnonzero(extra))
     fused = alpha * normalise(semantic, top_semantic)[candidates]
     fused += (1 - alpha) * normalise(lexical, top_lexical)[candidates]
     order = np.argsort(-fused, kind="stable")

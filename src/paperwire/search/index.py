@@ -11,11 +11,13 @@ import numpy.typing as npt
 from scipy import sparse
 
 from paperwire.search.bm25 import LexicalIndex
+from paperwire.search.explain import meaningful
 from paperwire.search.query import ParsedQuery
 from paperwire.search.text import tokenize
 
 Mask = npt.NDArray[np.bool_]
 NO_DATE = 0  # dates are stored as proleptic ordinals; 0 means unknown
+MIN_DF = 3  # spelling suggestions only offer words that this many papers hold
 
 
 @dataclass
@@ -98,12 +100,41 @@ class SearchIndex:
         idf: npt.NDArray[np.float64] = np.log1p((self.size - df + 0.5) / (df + 0.5))
         return idf
 
+    @cached_property
+    def document_frequency(self) -> npt.NDArray[np.int64]:
+        df: npt.NDArray[np.int64] = np.diff(self.lexical.weights.indptr)
+        return df
+
+    @cached_property
+    def word_frequency(self) -> dict[str, int]:
+        """Readable index words (letters only, >= 3 long, df >= MIN_DF) and their document frequency."""
+        frequency: dict[str, int] = {}
+        for column, label in enumerate(self.labels):
+            df = int(self.document_frequency[column])
+            if df >= MIN_DF and len(label) >= 3 and label.isalpha():
+                frequency[label] = max(frequency.get(label, 0), df)
+        return frequency
+
+    @cached_property
+    def words_by_length(self) -> dict[int, list[str]]:
+        groups: dict[int, list[str]] = {}
+        for word in self.word_frequency:
+            groups.setdefault(len(word), []).append(word)
+        return groups
+
+    def warm(self) -> None:
+        """Read the memory-mapped arrays once and build the lookup tables a first request would build."""
+        float(np.asarray(self.vectors).sum())
+        float(self.lexical.weights.data.sum())
+        _ = self.position, self.idf, self.words_by_length
+
     def key_terms(self, row: int, other: int, limit: int = 8) -> list[str]:
-        """Terms both documents share, ranked by the product of their tf-idf weights."""
+        """Meaningful terms both documents share (search/explain.py: no LaTeX, numbers, fragments or stock
+        words), ranked by the product of their tf-idf weights; one label per word."""
         first, second = self._row_weights(row), self._row_weights(other)
-        shared = set(first).intersection(second)
+        shared = [c for c in set(first).intersection(second) if meaningful(self.labels[c])]
         ranked = sorted(shared, key=lambda column: (-first[column] * second[column], column))
-        return [self.labels[column] for column in ranked[:limit]]
+        return list(dict.fromkeys(self.labels[column] for column in ranked))[:limit]
 
     def _row_weights(self, row: int) -> dict[int, float]:
         start, end = self.tf.indptr[row], self.tf.indptr[row + 1]

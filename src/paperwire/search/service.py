@@ -20,12 +20,14 @@ from paperwire.search import store
 from paperwire.search.artifact import current_generation, load_index, save_index
 from paperwire.search.builder import update_index
 from paperwire.search.dense import make_embedder
+from paperwire.search.explain import MIN_SHARED
 from paperwire.search.fusion import best_rows
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
 from paperwire.search.keyphrases import compute_pending
 from paperwire.search.query import ParsedQuery, parse_query
 from paperwire.search.ranking import MODES, Ranker
+from paperwire.search.suggest import spelling_suggestions
 from paperwire.storage import documents, reader
 from paperwire.storage import keywords as keywords_repo
 from paperwire.storage.db import read_only
@@ -52,6 +54,10 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchPage:
+    """One page of matches. `total` counts matches only (what passes the relevance floor); when there is
+    none, `loosely_related` holds up to three nearest papers under the floor and `suggestions` spellings
+    from the index vocabulary, both meant to be shown apart from (never as) results."""
+
     query: str
     mode: str
     sort: str
@@ -59,6 +65,8 @@ class SearchPage:
     offset: int
     limit: int
     hits: list[SearchHit] = field(default_factory=list)
+    loosely_related: list[SearchHit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -69,7 +77,12 @@ class SimilarPaper:
     id: str
     title: str
     score: float
-    shared_terms: list[str]
+    shared_terms: list[str]  # meaningful words both papers hold (search/explain.py)
+
+    @property
+    def mainly_semantic(self) -> bool:
+        """Few shared words: the likeness is in the embedding, not in the vocabulary."""
+        return len(self.shared_terms) < MIN_SHARED
 
 
 @dataclass(frozen=True)
@@ -104,15 +117,20 @@ class SearchService:
             self._index, self._generation = load_index(self._index_dir), generation
         return self._index
 
+    @property
+    def loaded(self) -> bool:
+        """Whether an index is in memory (after warm() or a first search)."""
+        return self._index is not None
+
     def ranker(self) -> Ranker:
         return Ranker(self.index(), self._embedder)
 
     def rank_ids(self, query: str, *, mode: str = "hybrid", limit: int = 100) -> list[str]:
-        """Just the ranked paper ids (evaluation, autocomplete): no database round trip."""
+        """Just the ranked ids of the matches (evaluation, saved searches): no database round trip."""
         index = self.index()
         parsed = parse_query(query)
-        rows, _ = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
-        return [index.ids[r] for r in rows[:limit]]
+        ranked = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
+        return [index.ids[r] for r in ranked.rows[:limit]]
 
     def _keyword_mask(self, index: SearchIndex, parsed: ParsedQuery) -> np.ndarray | None:
         """Rows whose papers carry every keyword: of the query (None when it has none)."""
@@ -134,16 +152,34 @@ class SearchService:
     def search(
         self, query: str, *, mode: str = "hybrid", sort: str = "relevance", offset: int = 0, limit: int = 20
     ) -> SearchPage:
+        """The one result set of a query (page, API, feeds and CLI): matches only, in `sort` order."""
         _check_page(sort, offset, limit, mode)
         index = self.index()
         parsed = parse_query(query)
-        rows, scores = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
-        order = self._sorted(index, rows, sort)
-        page = order[offset : offset + limit]
+        ranked = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
+        rows, scores = ranked.rows, ranked.scores
+        page = self._sorted(index, rows, sort)[offset : offset + limit]
+        loose = [int(r) for r in ranked.loose] if offset == 0 else []
         ids = [index.ids[rows[i]] for i in page]
-        papers = self._papers(ids)
+        papers = self._papers(ids + [index.ids[r] for r in loose])
         hits = [_hit(pid, float(scores[i]), papers.get(pid)) for pid, i in zip(ids, page, strict=True)]
-        return SearchPage(query, mode, sort, int(rows.size), offset, limit, hits)
+        nearby = [
+            _hit(index.ids[r], float(s), papers.get(index.ids[r]))
+            for r, s in zip(loose, ranked.loose_scores, strict=True)
+        ]
+        suggestions = spelling_suggestions(index, parsed.text) if not rows.size and offset == 0 else []
+        return SearchPage(query, mode, sort, int(rows.size), offset, limit, hits, nearby, suggestions)
+
+    def warm(self) -> None:
+        """Load the index and the query model now (`paperwire serve` before it accepts requests), so the
+        first search and paper page cost what later ones do. Without an index this is a no-op."""
+        try:
+            index = self.index()
+        except NotFound:
+            return
+        index.warm()
+        if self.ranker().has_semantic:
+            self.search("warm up the query model", limit=1)
 
     def _sorted(self, index: SearchIndex, rows: np.ndarray, sort: str) -> np.ndarray:
         """Positions into rows in display order; date/upvotes re-sort the top relevance candidates."""
@@ -209,6 +245,8 @@ class SearchService:
         if self._embedder is None:
             return 0
         total = documents.count_missing_embeddings(self._engine, self._embedder.name)
+        if progress is not None:
+            progress("embed", 0, total)  # the bar appears (with its total) before the model loads
         step = None if progress is None else (lambda n: progress("embed", n, total))
         return store.embed_missing(self._engine, self._embedder, progress=step)
 
@@ -230,17 +268,23 @@ class SearchService:
         after = old.seq if old is not None else 0
         total = documents.count_documents(self._engine, after_seq=after)
         docs = []
+        if progress is not None:
+            progress("read", 0, total)
         for batch in documents.iter_documents(self._engine, after_seq=after):
             docs += batch
             if progress is not None:
-                progress("index", len(batch), total)
+                progress("read", len(batch), total)
         vectors = documents.load_vectors(self._engine, model, [d.id for d in docs]) if model else {}
         dim = self._embedder.dim if self._embedder else 0
+        if progress is not None:
+            progress("index", 0, 1)
         index = update_index(old, docs, vectors=vectors, embedder=model, dim=dim, seq=max(seq, after))
         if model and embedded:
             index = self._fill_vectors(index, model)
         if docs or embedded or old is None:
             save_index(index, self._index_dir)
+        if progress is not None:
+            progress("index", 1, 1)
         log.info("search.index", extra={"papers": len(docs), "embedded": embedded, "rebuilt": old is None})
         return IndexReport(
             len(docs), embedded, index.size, index.seq, round(time.perf_counter() - started, 3), old is None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from sqlalchemy import Engine
 
 from paperwire.search.interfaces import Embedder
 from paperwire.storage import documents
 from paperwire.storage.documents import IndexDocument
+
+PROGRESS_STEP = 64  # papers per progress tick (~1-3 s of embedding on 2 cores); commits stay per batch
 
 
 def embedding_text(doc: IndexDocument) -> str:
@@ -25,8 +28,11 @@ def embed_missing(
         docs = documents.missing_embeddings(engine, embedder.name, last, batch)
         if not docs:
             return done
-        vectors = embedder.embed_documents([embedding_text(d) for d in docs])
-        documents.store_vectors(engine, embedder.name, embedder.dim, docs, vectors)
+        texts = [embedding_text(d) for d in docs]
+        parts = []
+        for start in range(0, len(texts), PROGRESS_STEP):  # a live bar: progress every PROGRESS_STEP papers
+            parts.append(embedder.embed_documents(texts[start : start + PROGRESS_STEP]))
+            if progress is not None:
+                progress(len(parts[-1]))
+        documents.store_vectors(engine, embedder.name, embedder.dim, docs, np.concatenate(parts))
         done, last = done + len(docs), docs[-1].id
-        if progress is not None:
-            progress(len(docs))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError as DataError  # what the web turns into a 400 (a NUL byte, say)
 
 from paperwire.config import Settings
 

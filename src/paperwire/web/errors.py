@@ -7,7 +7,6 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paperwire.errors import (
@@ -20,6 +19,7 @@ from paperwire.errors import (
     UnknownPaper,
     UpstreamUnavailable,
 )
+from paperwire.storage.db import DataError
 from paperwire.web.deps import templates_of
 
 log = logging.getLogger(__name__)

@@ -102,6 +102,11 @@ class DailyItem(_Model):
     submittedBy: UserPublic | None = None
     score: float | None = Field(None, description="search relevance or trending score")
     trending: TrendingWhy | None = Field(None, description="why the paper trends (trending lists only)")
+    match: bool | None = Field(
+        None,
+        description="search only: true for a match (it passed the relevance floor); false for a loosely related "
+        "paper listed after the matches only when there are none",
+    )
 
 
 class PaperDetail(PaperPublic):
@@ -118,7 +123,10 @@ class SimilarPublic(_Model):
     title: str
     score: float
     url: str
-    shared_terms: list[str]
+    shared_terms: list[str] = Field(
+        description="meaningful words both papers hold (no LaTeX commands, numbers or tokens under 3 letters)"
+    )
+    mainly_semantic: bool = Field(description="true when fewer than 2 words are shared: the link is the embedding's")
 
 
 class ClaimedBy(_Model):
@@ -161,3 +169,19 @@ class ErrorPublic(_Model):
     ok: bool = False
     error: str
     status: int
+
+
+class SearchResults(_Model):
+    """One page of a search: matches only, and the nearest papers apart when nothing matches."""
+
+    query: str
+    mode: str = Field(description="hybrid | lexical | semantic")
+    sort: str = Field(description="relevance | date | upvotes; date and upvotes order the matches")
+    total: int = Field(description="matches: papers that pass the relevance floor (docs/search.md), all pages")
+    page: int
+    pages: int
+    results: list[DailyItem] = Field(description="this page's matches, each with `score` and match=true")
+    looselyRelated: list[DailyItem] = Field(
+        description="only when total is 0: up to 3 nearest papers under the floor (match=false), not results"
+    )
+    suggestions: list[str] = Field(description="only when total is 0: the query respelt from the index vocabulary")

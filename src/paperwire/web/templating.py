@@ -13,25 +13,31 @@ from markupsafe import Markup, escape
 
 from paperwire import __version__
 from paperwire.config import Settings
+from paperwire.search.text import STOP_WORDS, fold, stem_words
 from paperwire.web.flash import flash_message
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def highlight(text: str | None, terms: Iterable[str]) -> Markup:
-    """Escape the text, then wrap words starting with a query term in <mark>.
+    """Escape the text, then wrap each word whose index term (folded, stemmed; search/text.py) is one of
+    `terms` in <mark>: "generating" marks "generation", and stop words are never marked.
 
     Matching runs on the raw text and each piece is escaped separately, so a term can never match
     inside an entity or tag that escaping produced.
     """
     text = text or ""
-    words = [re.escape(t) for t in terms if t]
-    if not words:
+    wanted = set(terms)
+    if not wanted:
         return escape(text)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")\w*", re.IGNORECASE)
     pieces: list[str] = []
     last = 0
-    for match in pattern.finditer(text):
+    for match in _WORD.finditer(text):
+        word = fold(match.group(0))
+        if word in STOP_WORDS or stem_words([word])[0] not in wanted:
+            continue
         pieces.append(str(escape(text[last : match.start()])))
         pieces.append(f"<mark>{escape(match.group(0))}</mark>")
         last = match.end()

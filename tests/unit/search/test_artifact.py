@@ -49,3 +49,13 @@ def test_publishing_keeps_the_previous_generation_for_open_readers(service: Sear
     assert first.name not in names
     assert not any(p.name.startswith(".building-") for p in service._index_dir.iterdir())
     assert os.path.samefile(current_generation(service._index_dir), third)
+
+
+def test_a_file_changed_in_the_middle_is_refused_once_its_stamp_differs(service: SearchService):
+    generation = current_generation(service._index_dir)
+    path = generation / "ids.json"
+    text = path.read_text()
+    path.write_text(text[:-2] + "X" + text[-1])  # same size; mtime moves, so the full checksum runs
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10_000_000))
+    with pytest.raises(CorruptIndex, match="rebuild"):
+        load_index(service._index_dir)

@@ -124,3 +124,70 @@ def test_without_embedder_hybrid_falls_back_and_semantic_is_refused(search_engin
     with pytest.raises(InvalidInput, match="semantic"):
         plain.search("graph", mode="semantic")
     assert plain.similar("2501.00001")[0].id == "2501.00005"
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_gibberish_matches_nothing_and_lists_at_most_three_loosely_related(service: SearchService, mode: str):
+    page = service.search("asdkjhqwe zzxq", mode=mode)
+    assert (page.total, page.hits) == (0, [])
+    assert len(page.loosely_related) <= 3
+    assert service.rank_ids("asdkjhqwe zzxq", mode=mode) == []
+
+
+def test_lexical_floor_needs_enough_of_the_query_not_one_common_word(service: SearchService):
+    # "models" occurs in four papers, "bridges" in one: the floor keeps the paper that has the rare word
+    page = service.search("schrodinger bridges models", mode="lexical")
+    assert ids(page) == ["2501.00005"]
+    assert page.total == 1
+
+
+def test_stop_words_alone_match_nothing(service: SearchService):
+    page = service.search("of the", mode="lexical")
+    assert (page.total, page.hits) == (0, [])
+
+
+@pytest.mark.parametrize("sort", ["date", "upvotes"])
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_sorted_search_orders_only_the_matches(service: SearchService, sort: str, mode: str):
+    relevance = service.search("diffusion image generation", mode=mode)
+    by_sort = service.search("diffusion image generation", mode=mode, sort=sort)
+    assert relevance.total >= 1
+    assert by_sort.total == relevance.total
+    assert set(ids(by_sort)) == set(ids(relevance))
+
+
+def test_total_counts_matches_and_pages_cover_them(service: SearchService):
+    page = service.search("language models", mode="hybrid", limit=1)
+    everything = service.search("language models", mode="hybrid", limit=100)
+    assert page.total == everything.total == len(everything.hits) >= 2
+    assert service.rank_ids("language models") == ids(everything)
+
+
+def test_similar_papers_share_only_meaningful_terms(search_engine: Engine, tmp_path: Path):
+    save_papers(
+        search_engine,
+        [
+            paper(
+                "2502.00001", "Score matching in $\\mathbb{R}^n$", "Trade-offs of f and q, 1 2 3: diffusion samplers."
+            ),
+            paper(
+                "2502.00002", "Samplers for $\\mathbb{R}^d$", "Trade-offs of f and q, 1 2 3: diffusion samplers again."
+            ),
+        ],
+    )
+    fresh = SearchService(search_engine, index_dir=tmp_path / "idx", embedder=HashingEmbedder())
+    fresh.rebuild_index()
+    [neighbour] = fresh.similar("2502.00001", limit=1)
+    assert {"samplers", "diffusion"} <= set(neighbour.shared_terms)
+    assert not {"mathbb", "offs", "f", "q", "1", "2", "3"} & set(neighbour.shared_terms)
+    assert not neighbour.mainly_semantic
+
+
+def test_warm_loads_the_index_before_the_first_search(service: SearchService, tmp_path: Path, search_engine: Engine):
+    fresh = SearchService(search_engine, index_dir=tmp_path / "index", embedder=HashingEmbedder())
+    assert not fresh.loaded
+    fresh.warm()
+    assert fresh.loaded
+    empty = SearchService(search_engine, index_dir=tmp_path / "none", embedder=HashingEmbedder())
+    empty.warm()  # no index yet: nothing to load, no error
+    assert not empty.loaded

@@ -64,7 +64,14 @@ def similar_papers(search: SearchService, paper_id: str, limit: int = SIMILAR_LI
         log.info("web.similar_unavailable", extra={"paper": paper_id, "reason": str(error)})
         return []
     return [
-        {"id": s.id, "title": s.title, "score": s.score, "url": paper_path(s.id), "shared_terms": list(s.shared_terms)}
+        {
+            "id": s.id,
+            "title": s.title,
+            "score": s.score,
+            "url": paper_path(s.id),
+            "shared_terms": list(s.shared_terms),
+            "mainly_semantic": s.mainly_semantic,
+        }
         for s in found
     ]
 

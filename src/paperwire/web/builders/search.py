@@ -13,6 +13,7 @@ from paperwire.config import Settings
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.search.service import SearchService
+from paperwire.search.text import STOP_WORDS, tokenize
 from paperwire.storage import reader
 from paperwire.web.builders._papers import paper_dicts, paper_path
 from paperwire.web.builders.periods import parse_day
@@ -66,9 +67,9 @@ class SearchQuery:
 
 
 def highlight_terms(q: str) -> list[str]:
-    """The words to mark in results: free text only, operators removed, at least two characters."""
-    text = _OPERATOR.sub(" ", q)
-    return sorted({t.lower() for t in _TERM.findall(text) if len(t) > 1}, key=len, reverse=True)
+    """The index terms to mark in results (stemmed, stop words dropped, search/text.py): free text only,
+    operators removed."""
+    return sorted(set(tokenize(_OPERATOR.sub(" ", q))))
 
 
 def _suggestion(conn: Connection, q: str) -> dict[str, str | None] | None:
@@ -84,27 +85,52 @@ def _suggestion(conn: Connection, q: str) -> dict[str, str | None] | None:
     return {"id": row.id, "title": row.title, "url": paper_path(row.id)}
 
 
-def _run(search: SearchService, conn: Connection, query: SearchQuery) -> tuple[int, list[tuple[str, float]], bool]:
-    """(total, [(id, score)], degraded) from the search service, or a title match without one."""
+@dataclass(frozen=True)
+class _Found:
+    total: int
+    hits: list[tuple[str, float]]
+    loose: list[tuple[str, float]]
+    suggestions: list[str]
+    degraded: bool = False
+
+
+def _run(search: SearchService, conn: Connection, query: SearchQuery) -> _Found:
+    """The service's result set (matches, and the nearest papers apart when none), or a title match
+    without an index."""
     offset = (query.page - 1) * query.limit
     try:
         page = search.search(query.full_text(), mode=query.mode, sort=query.sort, offset=offset, limit=query.limit)
-        return page.total, [(hit.id, hit.score) for hit in page.hits], False
+        loose = [(hit.id, hit.score) for hit in page.loosely_related]
+        return _Found(page.total, [(hit.id, hit.score) for hit in page.hits], loose, page.suggestions)
     except NotFound as error:  # no index built yet
         log.warning("web.search_degraded", extra={"reason": str(error)})
-    terms = highlight_terms(query.q)
+    text = _OPERATOR.sub(" ", query.q)
+    terms = [t.lower() for t in _TERM.findall(text) if len(t) > 1 and t.lower() not in STOP_WORDS]
     if not terms:
-        return 0, [], True
+        return _Found(0, [], [], [], degraded=True)
     total, ids = reader.search_titles(conn, terms, query.limit, offset)
-    return total, [(pid, 0.0) for pid in ids], True
+    return _Found(total, [(pid, 0.0) for pid in ids], [], [], degraded=True)
+
+
+def _shown(conn: Connection, settings: Settings, hits: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    rows = reader.papers_by_id(conn, [pid for pid, _ in hits], visible_only=True)  # hidden papers never show
+    found = [(rows[pid], score) for pid, score in hits if pid in rows]
+    shown = paper_dicts(conn, settings, [row for row, _ in found])
+    return [{**paper, "score": score} for paper, (_, score) in zip(shown, found, strict=True)]
 
 
 def build_search(conn: Connection, settings: Settings, search: SearchService, query: SearchQuery) -> dict[str, Any]:
+    """The search page's data. `total` and `papers` are matches only (they passed the relevance floor);
+    `loosely_related` (nearest papers under the floor) and `spellings` are filled only when nothing matches."""
     query.check()
     result: dict[str, Any] = {
         "query": query.q,
+        "mode": query.mode,
+        "sort": query.sort,
         "total": 0,
         "papers": [],
+        "loosely_related": [],
+        "spellings": [],
         "page": query.page,
         "pages": 1,
         "degraded": False,
@@ -113,11 +139,12 @@ def build_search(conn: Connection, settings: Settings, search: SearchService, qu
     }
     if not query.full_text():
         return result
-    total, hits, degraded = _run(search, conn, query)
-    rows = reader.papers_by_id(conn, [pid for pid, _ in hits], visible_only=True)
-    found = [(rows[pid], score) for pid, score in hits if pid in rows]
-    shown = paper_dicts(conn, settings, [row for row, _ in found])
-    papers = [{**paper, "score": score} for paper, (_, score) in zip(shown, found, strict=True)]
-    result.update(total=total, papers=papers, degraded=degraded)
-    result.update(pages=max(1, min(MAX_PAGE, -(-total // query.limit))), suggestion=_suggestion(conn, query.q))
+    found = _run(search, conn, query)
+    papers = _shown(conn, settings, found.hits + found.loose)
+    match_ids = {pid for pid, _ in found.hits}
+    matches = [p for p in papers if p["id"] in match_ids]
+    loose = [p for p in papers if p["id"] not in match_ids]
+    result.update(total=found.total, papers=matches, loosely_related=loose, degraded=found.degraded)
+    result.update(spellings=found.suggestions, suggestion=_suggestion(conn, query.q))
+    result.update(pages=max(1, min(MAX_PAGE, -(-found.total // query.limit))))
     return result

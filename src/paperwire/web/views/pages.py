@@ -12,7 +12,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Connection
 
+from paperwire.services import Services
 from paperwire.web.builders.cite import bibtex
 from paperwire.web.builders.daily import DailyQuery, build_daily
 from paperwire.web.builders.hf import hf_items, hf_paper
@@ -23,7 +25,15 @@ from paperwire.web.builders.search import SearchQuery, build_search
 from paperwire.web.deps import settings_of
 from paperwire.web.markdown import paper_markdown
 from paperwire.web.responses import Body, render_html
-from paperwire.web.schema import AuthorPage, CategoryPage, ChangesPage, DailyItem, PaperDetail, SimilarPublic
+from paperwire.web.schema import (
+    AuthorPage,
+    CategoryPage,
+    ChangesPage,
+    DailyItem,
+    PaperDetail,
+    SearchResults,
+    SimilarPublic,
+)
 from paperwire.web.twins import Html, Json, Page, register
 from paperwire.web.views.accounts import viewer_is_moderator
 
@@ -109,15 +119,53 @@ def api_search_query(
     return SearchQuery(q=q, sort=sort, mode=mode, page=p, limit=limit)
 
 
+def _search_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    matches = [{**item, "match": True} for item in hf_items(data["papers"])]
+    return matches + [{**item, "match": False} for item in hf_items(data["loosely_related"])]
+
+
+def _search_results(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "query": data["query"],
+        "mode": data["mode"],
+        "sort": data["sort"],
+        "total": data["total"],
+        "page": data["page"],
+        "pages": data["pages"],
+        "results": [{**item, "match": True} for item in hf_items(data["papers"])],
+        "looselyRelated": [{**item, "match": False} for item in hf_items(data["loosely_related"])],
+        "suggestions": data["spellings"],
+    }
+
+
+def _build_search(conn: Connection, services: Services, query: SearchQuery) -> dict[str, Any]:
+    return build_search(conn, services.settings, services.search, query)
+
+
 SEARCH: Page[SearchQuery] = Page(
     "search",
-    lambda conn, services, query: build_search(conn, services.settings, services.search, query),
+    _build_search,
     Html(["/search"], "search/results.html", search_query, lambda query, data: {"form": query}),
     Json(
         "/api/papers/search",
-        _items,
+        _search_items,
         list[DailyItem],
-        "Search results as daily-papers items, each with a `score`.",
+        "Search matches as daily-papers items, each with a `score` and `match: true`. Only papers that pass "
+        "the relevance floor are matches (docs/search.md); sort=date|upvotes orders the matches. When nothing "
+        "matches, up to 3 loosely related papers follow with `match: false`. /api/search has the total.",
+        query=api_search_query,
+    ),
+)
+
+SEARCH_RESULTS: Page[SearchQuery] = Page(
+    "search-results",
+    _build_search,
+    json=Json(
+        "/api/search",
+        _search_results,
+        SearchResults,
+        "One page of a search with its `total` (matches only: papers that pass the relevance floor), the "
+        "matches, and, when there is none, `looselyRelated` papers and spelling `suggestions` kept apart.",
         query=api_search_query,
     ),
 )
@@ -411,6 +459,18 @@ def _page_extras(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # SIMILAR's HTML route is `similar` above (two templates); PAPER comes last.
-PAGES: tuple[Page[Any], ...] = (SEARCH, AUTHOR, CATEGORY, HOME, DAILY, TRENDING, NEW, CHANGES, SIMILAR, PAPER)
+PAGES: tuple[Page[Any], ...] = (
+    SEARCH,
+    SEARCH_RESULTS,
+    AUTHOR,
+    CATEGORY,
+    HOME,
+    DAILY,
+    TRENDING,
+    NEW,
+    CHANGES,
+    SIMILAR,
+    PAPER,
+)
 for _page in PAGES:
     register(router, _page)
