@@ -75,7 +75,8 @@ def test_submitted_papers_join_the_day_they_were_submitted(client: TestClient, a
         make_record(title="Listed", announced=date(2025, 3, 4)),
         make_record(title="Submitted", announced=date(2024, 12, 1), submitted_on=date(2025, 3, 4), upvotes=5),
     )
-    assert titles(client.get("/papers?date=2025-03-04").text) == ["Submitted", "Listed"]
+    # the community's submissions first, then every paper of the day (the submission among them)
+    assert titles(client.get("/papers?date=2025-03-04").text) == ["Submitted", "Submitted", "Listed"]
 
 
 def test_category_chips_filter_the_list(client: TestClient, add_papers) -> None:
