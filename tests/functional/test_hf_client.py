@@ -315,9 +315,16 @@ def test_read_paper_returns_markdown(api: HfApi) -> None:
 # the `hf papers` CLI with HF_ENDPOINT
 
 
+def _hf_env(live: Live, tmp_path: Path) -> dict[str, str]:
+    """The `hf` CLI's environment: online, at our server. The embedder sets HF_HUB_OFFLINE=1 in this
+    process (the model never comes from a hub), which the CLI would otherwise inherit and obey."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    return {**env, "HF_ENDPOINT": live.url, "HF_HOME": str(tmp_path / "hf-home")}
+
+
 def _hf(live: Live, tmp_path: Path, *args: str) -> object:
     env = {
-        **os.environ,
+        **_hf_env(live, tmp_path),
         "HF_ENDPOINT": live.url,
         "HF_HOME": str(tmp_path / "hf-home"),
         "HF_HUB_DISABLE_TELEMETRY": "1",
@@ -353,7 +360,7 @@ def test_hf_papers_search_info_and_read(live: Live, tmp_path: Path) -> None:
     assert "2502.00101" in [r["id"] for r in found]  # type: ignore[attr-defined]
     info = _hf(live, tmp_path, "info", "2502.00101")
     assert info["submitted_by"]["fullname"] == "Grace Hopper"  # type: ignore[index]
-    env = {**os.environ, "HF_ENDPOINT": live.url, "HF_HOME": str(tmp_path / "hf-home")}
+    env = _hf_env(live, tmp_path)
     done = subprocess.run([str(HF_BIN), "papers", "read", "2502.00101"], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("# Sparse attention")
