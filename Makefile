@@ -61,12 +61,10 @@ $(SWAGGER_DIR)/swagger-ui-bundle.js:
 sample: install
 	$(BIN)/python bench/build_sample.py
 
-# Offline, `ingest recent` loads the built-in sample into an empty database (and says so).
+# One process migrates, ingests recent papers (offline: the built-in sample into an empty database, and says
+# so), updates the search index and serves: `paperwire serve --prepare`.
 serve: install katex swagger
-	$(BIN)/paperwire db upgrade
-	$(BIN)/paperwire ingest recent
-	$(BIN)/paperwire index update
-	$(BIN)/paperwire serve --host $(HOST) --port $(PORT)
+	$(BIN)/paperwire serve --prepare --host $(HOST) --port $(PORT)
 
 # Branch coverage of src/ over both runs (and the processes the tests start); the gate is in pyproject.toml.
 test: install browser katex swagger axe

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +52,35 @@ def test_recent_offline_loads_the_sample_into_an_empty_database_and_says_so_in_o
     assert documents.count_papers(engine) == manifest.papers
     # every paper has the vector `index update` looks for, so it embeds nothing
     assert documents.count_missing_embeddings(engine, manifest.model) == 0
+
+
+def test_serve_prepare_migrates_loads_indexes_and_serves_in_one_process(tmp_path: Path, database_url: str) -> None:
+    """What `make serve` runs: offline on a database without papers, one command ends with a page of papers."""
+    port = closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAPERWIRE_")} | {
+        "PAPERWIRE_DATABASE_URL": database_url,
+        "PAPERWIRE_ARXIV_API_URL": f"http://127.0.0.1:{closed_port()}/api/query",
+        "PAPERWIRE_ARXIV_CATEGORIES": "cs.LG",
+        "PAPERWIRE_EMBEDDER": "hashing",
+        "PAPERWIRE_INDEX_DIR": str(tmp_path / "index"),
+    }
+    command = [sys.executable, "-m", "paperwire", "serve", "--prepare", "--port", str(port), "--no-access-log"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        page, deadline = "", time.monotonic() + 180
+        while "paper-card" not in page and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.5)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                    page = response.read().decode()
+            except OSError:
+                continue
+    finally:
+        server.terminate()
+        stdout, stderr = server.communicate(timeout=60)
+    assert "paper-card" in page, stderr
+    assert "loaded its built-in sample of" in stderr
+    assert f"indexed {sample.read_manifest().papers:,} papers" in stdout
 
 
 def test_recent_offline_keeps_a_database_that_has_papers(tmp_path: Path, database_url: str, engine: Engine) -> None:

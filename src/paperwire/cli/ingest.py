@@ -165,6 +165,14 @@ def ingest_recent(
     When arXiv is unreachable it says so in one sentence and exits 0, so the site still starts; if the
     database is empty it then loads the built-in sample (`paperwire ingest sample`).
     """
+    reports = refresh_recent(dry_run=dry_run, json_output=json_output)
+    if json_output:
+        _common.print_json(reports)
+
+
+def refresh_recent(*, dry_run: bool = False, json_output: bool = False) -> list[dict[str, object]]:
+    """The work of `ingest recent` (also run by `paperwire serve --prepare`): one report per category,
+    or the offline report (sample loaded, or the database kept)."""
     settings = _common.settings()
     ingest = service()
     reports: list[dict[str, object]] = []
@@ -180,8 +188,7 @@ def ingest_recent(
     except UpstreamUnavailable as error:
         log.info("ingest.recent_unreachable", extra={"reason": str(error)})
         reports.append(_offline(ingest, dry_run, json_output))
-    if json_output:
-        _common.print_json(reports)
+    return reports
 
 
 def _offline(ingest: IngestService, dry_run: bool, json_output: bool) -> dict[str, object]:
