@@ -6,7 +6,6 @@ answer, so timing does not reveal whether an address has an account).
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,13 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from paperwire.community import links, passwords, ratelimit
 from paperwire.community.mail import compose, link
 from paperwire.config import Settings, effective_secret
+from paperwire.domain.emails import parse_email
 from paperwire.domain.names import has_bidi_controls
 from paperwire.errors import Conflict, InvalidInput, PermissionDenied
 from paperwire.storage import users as repo
 from paperwire.storage.db import read_only
 from paperwire.storage.users import User
 
-EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 BAD_LOGIN = "Wrong e-mail address or password."
 VERIFY, RESET, CHANGE_EMAIL = "verify-email", "reset-password", "change-email"
 KNOWN_DEVICE = "known-device"
@@ -38,10 +37,10 @@ class LoginResult:
 
 
 def normalize_email(email: str) -> str:
-    email = email.strip().lower()
-    if len(email) > 320 or not EMAIL.match(email):
+    parsed = parse_email(email)
+    if parsed is None:
         raise InvalidInput("Please enter a valid e-mail address.")
-    return email
+    return parsed
 
 
 def clean_display_name(name: str, email: str) -> str:

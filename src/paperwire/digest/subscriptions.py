@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -19,13 +18,13 @@ from paperwire.config import Settings
 from paperwire.digest import links
 from paperwire.digest.preferences import Preferences, Sections
 from paperwire.digest.tokens import read_confirm_token, read_manage_token
+from paperwire.domain.emails import parse_email
 from paperwire.errors import InvalidInput, NotFound, RateLimited
 from paperwire.mail import render_email
 from paperwire.storage import subscribers as repo
 from paperwire.storage.subscribers import ACTIVE, UNSUBSCRIBED, Subscriber
 
 log = logging.getLogger(__name__)
-_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$")
 Clock = Callable[[], datetime]
 
 
@@ -38,10 +37,10 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def check_email(email: str) -> str:
-    email = repo.normalize_email(email)
-    if len(email) > 254 or not _EMAIL.match(email):
+    parsed = parse_email(email)
+    if parsed is None:
         raise InvalidInput("please enter a valid e-mail address")
-    return email
+    return parsed
 
 
 class SubscriptionService:

@@ -15,6 +15,7 @@ from paperwire.digest.compose import body_of
 from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.digest.tokens import is_admin_token
+from paperwire.domain import emails
 from paperwire.errors import InvalidInput, PermissionDenied
 from paperwire.storage.subscribers import ACTIVE, Subscriber
 from paperwire.storage.users import User
@@ -42,8 +43,8 @@ def subscribe_form(request: Request) -> Response:
     return _page(request, "form", {"error": None, "email": ""})
 
 
-@router.post("/subscribe", name="subscribe.request", response_class=HTMLResponse)
-def subscribe(request: Request, tasks: BackgroundTasks, email: str = Form("")) -> Response:
+@router.post("/subscribe", name="subscribe.request", response_class=HTMLResponse, openapi_extra=emails.form_schema())
+def subscribe(request: Request, tasks: BackgroundTasks, email: str = Form("", include_in_schema=False)) -> Response:
     """Always the same answer for a valid address: new, pending, subscribed or rate-limited, SMTP up or down.
     The confirmation e-mail goes out after the response, as account mail does, so neither the status nor
     the time taken says anything about the address."""
