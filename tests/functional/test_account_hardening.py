@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import Engine, select, update
 
 from paperwire.config import Settings
+from paperwire.domain.names import name_key
 from paperwire.storage.community_tables import comments, user_sessions
+from paperwire.storage.db import make_engine
 from paperwire.storage.tables import papers
 from tests.unit.community.support import (
     PASSWORD,
@@ -206,3 +209,43 @@ def test_a_name_from_the_address_gets_a_number_when_taken(settings: Settings, en
     with engine.connect() as conn:
         names = set(conn.execute(select(users.c.display_name)).scalars())
     assert names == {"ada", "ada 2"}
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    ["\u13aada Lovelace", "Ada Love\u217cace", "\U0001d5a0da Lovelace", "Ada Lovelac\u0435\u200b"],
+    ids=["cherokee-A", "roman-numeral-l", "math-sans-A", "zero-width-space"],
+)
+def test_names_that_read_alike_anywhere_in_unicodes_confusables_are_one_name(lookalike: str) -> None:
+    assert name_key(lookalike) == name_key("Ada Lovelace")
+    assert name_key("Ada Lovelace") != name_key("Ada Lovelock")
+
+
+def test_upgrading_recomputes_every_name_key_and_the_older_account_keeps_the_plain_one(tmp_path: Path) -> None:
+    """Migration 0008: keys made by the older look-alike table are recomputed with the confusables table;
+    the older of two accounts that now read alike keeps the plain key, the later one gets its id in it."""
+    from paperwire.storage import migrate
+    from paperwire.storage.community_tables import users
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(engine, "0007")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    account = {"password_hash": "x", "bio": "", "email_verified": True, "is_admin": False, "is_banned": False}
+    with engine.begin() as conn:  # the keys the 0007 rule gave them: it did not know Cherokee letters
+        for email, name, key in [
+            ("ada@example.org", "Ada Lovelace", "ada lovelace"),
+            ("imitator@example.org", "\u13aada Lovelace", "\uab7ada lovelace"),
+            ("grace@example.org", "Grace Hopper", "grace hopper"),
+        ]:
+            conn.execute(
+                users.insert().values(email=email, display_name=name, display_name_key=key, created_at=now, **account)
+            )
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        keys = dict(conn.execute(select(users.c.email, users.c.display_name_key)).all())
+    engine.dispose()
+    assert keys == {
+        "ada@example.org": "ada lovelace",
+        "imitator@example.org": "ada lovelace #2",
+        "grace@example.org": "grace hopper",
+    }

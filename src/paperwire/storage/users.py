@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, column, delete, func, insert, select, update
+from sqlalchemy import table as sa_table
 
 from paperwire.domain.names import name_key
 from paperwire.storage import votes as votes_repo
@@ -65,6 +66,26 @@ def update_user(conn: Connection, user_id: int, **values: Any) -> None:
     if "display_name" in values:
         values["display_name_key"] = name_key(values["display_name"])
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+
+def refill_name_keys(conn: Connection) -> int:
+    """Recompute every account's `display_name_key` with the current `name_key` (a migration calls this
+    when the rule changes). Oldest account first keeps the plain key; a later one whose name now collides
+    keeps its name and gets its id in the key. Keys are cleared to placeholders first, so a new key never
+    meets an old one in the unique constraint. Written against the three columns only, so it works at
+    every revision that has them. Returns the number of accounts."""
+    table = sa_table("users", column("id"), column("display_name"), column("display_name_key"))
+    rows = conn.execute(select(table.c.id, table.c.display_name).order_by(table.c.id)).all()
+    for user_id, _ in rows:
+        conn.execute(update(table).where(table.c.id == user_id).values(display_name_key=f"#{user_id}"))
+    seen: set[str] = set()
+    for user_id, display_name in rows:
+        key = name_key(display_name) or f"user {user_id}"
+        if key in seen:
+            key = f"{key} #{user_id}"
+        seen.add(key)
+        conn.execute(update(table).where(table.c.id == user_id).values(display_name_key=key))
+    return len(rows)
 
 
 def is_name_taken(conn: Connection, display_name: str, except_user: int | None = None) -> bool:

@@ -10,25 +10,12 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from paperwire.domain.names import name_key
+from paperwire.storage.users import refill_name_keys
 
 revision: str = "0006"
 down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-def _fill_name_keys() -> None:
-    """Existing accounts get their key; a later account whose name collides keeps it, with its id."""
-    connection = op.get_bind()
-    users = sa.table("users", sa.column("id", sa.Integer), sa.column("display_name"), sa.column("display_name_key"))
-    seen: set[str] = set()
-    for user_id, display_name in connection.execute(sa.select(users.c.id, users.c.display_name).order_by(users.c.id)):
-        key = name_key(display_name) or f"user {user_id}"
-        if key in seen:
-            key = f"{key} #{user_id}"
-        seen.add(key)
-        connection.execute(sa.update(users).where(users.c.id == user_id).values(display_name_key=key))
 
 
 def upgrade() -> None:
@@ -40,7 +27,7 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("display_name_key", sa.String(length=200), nullable=True))
-    _fill_name_keys()
+    refill_name_keys(op.get_bind())  # existing accounts get their key; later collisions get their id
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.alter_column("display_name_key", existing_type=sa.String(length=200), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_users_display_name_key"), ["display_name_key"])

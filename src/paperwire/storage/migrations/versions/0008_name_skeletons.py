@@ -1,0 +1,26 @@
+"""Display-name keys follow Unicode's whole confusables table (UTS #39 skeleton), not a hand-picked subset
+of Cyrillic and Greek look-alikes: every account's key is recomputed
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-02 18:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from paperwire.storage.users import refill_name_keys
+
+revision: str = "0008"
+down_revision: str | Sequence[str] | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    refill_name_keys(op.get_bind())
+
+
+def downgrade() -> None:
+    pass  # nothing to undo: keys are derived from names, and the code of every revision recomputes a changed one
