@@ -14,6 +14,7 @@ from paperwire.errors import InvalidInput
 from paperwire.storage import reader
 from paperwire.storage.reader import PaperStub
 from paperwire.web.builders._papers import order_by_date, paper_dicts
+from paperwire.web.builders.lists import MAX_PAGE
 from paperwire.web.builders.periods import Period, parse_period, period_of
 
 SORTS = ("trending", "publishedAt")
@@ -41,8 +42,8 @@ class DailyQuery:
         most = MAX_API_LIMIT if self.scope == "submitted" else MAX_LIMIT
         if not 1 <= self.limit <= most:
             raise InvalidInput(f"limit: expected 1..{most}, got {self.limit}")
-        if self.page < 1:
-            raise InvalidInput(f"p: expected a page number ≥ 1, got {self.page}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidInput(f"p: expected a page number 1..{MAX_PAGE}, got {self.page}")
 
 
 def _resolve(conn: Connection, settings: Settings, query: DailyQuery) -> Period | None:

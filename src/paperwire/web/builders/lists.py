@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -18,11 +19,13 @@ from paperwire.web.builders._papers import iso, paper_dict, paper_dicts
 
 PAGE_SIZE = 50
 MAX_LIMIT = 100
+MAX_PAGE = 100_000  # 5 million papers at 50 a page: past every list, well inside a 64-bit OFFSET
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
 
 
 def check_page(page: int, limit: int = PAGE_SIZE) -> None:
-    if page < 1:
-        raise InvalidInput(f"p: expected a page number ≥ 1, got {page}")
+    if not 1 <= page <= MAX_PAGE:
+        raise InvalidInput(f"p: expected a page number 1..{MAX_PAGE}, got {page}")
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit: expected 1..{MAX_LIMIT}, got {limit}")
 
@@ -98,7 +101,7 @@ def build_author(conn: Connection, settings: Settings, name: str, page: int) -> 
 def parse_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    if re.fullmatch(CURSOR_PATTERN, cursor, re.ASCII) is None:
         raise InvalidInput(f"cursor: expected the next_cursor of a previous page, got {cursor[:40]!r}")
     return int(cursor)
 

@@ -317,14 +317,19 @@ class SubmissionPublic(BaseModel):
 class HfSubmission(BaseModel):
     """Hugging Face's POST /api/papers/submit body."""
 
-    paper_id: str = Field(min_length=1, max_length=300, description="arXiv id or arxiv.org URL")
+    paper_id: str = Field(
+        min_length=1,
+        max_length=300,
+        description="arXiv id or arxiv.org URL",
+        json_schema_extra={"pattern": SUBMISSION_PATTERN},  # published; the service checks it with its own message
+    )
     comment: str | None = Field(None, max_length=1000, description="shown with the submission")
 
 
 class HfIndexRequest(BaseModel):
     """Hugging Face's POST /api/papers/index body."""
 
-    arxivId: str = Field(min_length=1, max_length=300)
+    arxivId: str = Field(min_length=1, max_length=300, json_schema_extra={"pattern": SUBMISSION_PATTERN})
 
 
 class IndexPublic(BaseModel):

@@ -9,10 +9,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.errors import NotFound
 from paperwire.web.builders.daily import DailyQuery
 from paperwire.web.builders.search import SearchQuery
 from paperwire.web.deps import settings_of
+from paperwire.web.params import choice
 from paperwire.web.responses import Body
 from paperwire.web.syndication import MEDIA_TYPES, FeedMeta, render_feed
 from paperwire.web.twins import Page
@@ -60,7 +62,7 @@ async def daily(
 
 
 @router.get("/feeds/trending.{fmt}", name="feeds.trending")
-async def trending(request: Request, fmt: str, window: str = "week") -> Response:
+async def trending(request: Request, fmt: str, window: str = choice("week", tuple(WINDOWS))) -> Response:
     _check(fmt)
     page, description = f"/trending?window={quote(window)}", "Trending papers, by the trending formula"
     return await _feed(

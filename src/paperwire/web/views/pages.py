@@ -14,16 +14,31 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
+from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.services import Services
 from paperwire.web.builders.cite import bibtex
-from paperwire.web.builders.daily import DailyQuery, build_daily
+from paperwire.web.builders.daily import MAX_API_LIMIT, DailyQuery, build_daily
+from paperwire.web.builders.daily import SORTS as DAILY_SORTS
 from paperwire.web.builders.hf import hf_items, hf_paper
-from paperwire.web.builders.lists import build_author, build_category, build_changes, build_new, build_trending
-from paperwire.web.builders.paper import build_paper, build_similar, meta_description, thumbnail_svg
+from paperwire.web.builders.lists import (
+    CURSOR_PATTERN,
+    MAX_LIMIT,
+    MAX_PAGE,
+    build_author,
+    build_category,
+    build_changes,
+    build_new,
+    build_trending,
+)
+from paperwire.web.builders.paper import MAX_SIMILAR, build_paper, build_similar, meta_description, thumbnail_svg
 from paperwire.web.builders.periods import parse_period
-from paperwire.web.builders.search import SearchQuery, build_search
+from paperwire.web.builders.search import MAX_LIMIT as SEARCH_MAX_LIMIT
+from paperwire.web.builders.search import MAX_PAGE as SEARCH_MAX_PAGE
+from paperwire.web.builders.search import MODES, SearchQuery, build_search
+from paperwire.web.builders.search import SORTS as SEARCH_SORTS
 from paperwire.web.deps import settings_of
 from paperwire.web.markdown import paper_markdown
+from paperwire.web.params import bounded, choice, matching
 from paperwire.web.responses import Body, render_html
 from paperwire.web.schema import (
     AuthorPage,
@@ -95,8 +110,8 @@ def search_query(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     author: str | None = None,
-    sort: str = Query("relevance", description="relevance | date | upvotes"),
-    p: int = Query(1, description="page, from 1"),
+    sort: str = choice("relevance", SEARCH_SORTS),
+    p: int = bounded(1, 1, SEARCH_MAX_PAGE, "page, from 1"),
 ) -> SearchQuery:
     return SearchQuery(
         q=q,
@@ -111,10 +126,10 @@ def search_query(
 
 def api_search_query(
     q: str = Query("", description='query; supports author:, cat:, after:, before:, "phrases"'),
-    limit: int = Query(20, description="1..120"),
-    p: int = Query(1, description="page, from 1"),
-    sort: str = Query("relevance", description="relevance | date | upvotes"),
-    mode: str = Query("hybrid", description="hybrid | lexical | semantic"),
+    limit: int = bounded(20, 1, SEARCH_MAX_LIMIT, f"results per page, 1..{SEARCH_MAX_LIMIT}"),
+    p: int = bounded(1, 1, SEARCH_MAX_PAGE, "page, from 1"),
+    sort: str = choice("relevance", SEARCH_SORTS),
+    mode: str = choice("hybrid", MODES),
 ) -> SearchQuery:
     return SearchQuery(q=q, sort=sort, mode=mode, page=p, limit=limit)
 
@@ -179,7 +194,7 @@ def daily_query(
     week: str | None = Query(None, description="YYYY-Www"),
     month: str | None = Query(None, description="YYYY-MM"),
     cat: str | None = None,
-    p: int = 1,
+    p: int = bounded(1, 1, MAX_PAGE, "page, from 1"),
 ) -> DailyQuery:
     return DailyQuery(day=day, week=week, month=month, category=cat or None, page=p)
 
@@ -190,9 +205,9 @@ def api_daily_query(
     month: str | None = Query(None, description="YYYY-MM"),
     cat: str | None = Query(None, description="only papers in this category"),
     submitter: str | None = Query(None, description="only papers this user submitted (their `user` name)"),
-    p: int = Query(0, description="page, from 0 (as on Hugging Face)"),
-    limit: int = Query(50, description="1..120"),
-    sort: str = Query("publishedAt", description="publishedAt (newest submission first) | trending"),
+    p: int = bounded(0, 0, MAX_PAGE - 1, "page, from 0 (as on Hugging Face)"),
+    limit: int = bounded(50, 1, MAX_API_LIMIT, f"1..{MAX_API_LIMIT}"),
+    sort: str = choice("publishedAt", DAILY_SORTS, "publishedAt (newest submission first) | trending"),
 ) -> DailyQuery:
     return DailyQuery(
         day=day,
@@ -207,7 +222,7 @@ def api_daily_query(
     )
 
 
-def home_query(cat: str | None = None, p: int = 1) -> DailyQuery:
+def home_query(cat: str | None = None, p: int = bounded(1, 1, MAX_PAGE, "page, from 1")) -> DailyQuery:
     return DailyQuery(category=cat or None, page=p)
 
 
@@ -230,12 +245,12 @@ HOME: Page[DailyQuery] = Page(DAILY.name, DAILY.build, Html(["/"], "papers/daily
 # trending, new
 
 
-def trending_query(window: str = Query("week", description="day | week | month")) -> TrendingQuery:
+def trending_query(window: str = choice("week", tuple(WINDOWS))) -> TrendingQuery:
     return TrendingQuery(window)
 
 
 def api_trending_query(
-    window: str = Query("week", description="day | week | month"), limit: int = Query(50, description="1..100")
+    window: str = choice("week", tuple(WINDOWS)), limit: int = bounded(50, 1, MAX_LIMIT, f"1..{MAX_LIMIT}")
 ) -> TrendingQuery:
     return TrendingQuery(window, limit)
 
@@ -254,7 +269,7 @@ TRENDING: Page[TrendingQuery] = Page(
 )
 
 
-def new_query(cat: str | None = None, p: int = Query(1, description="page, from 1")) -> NewQuery:
+def new_query(cat: str | None = None, p: int = bounded(1, 1, MAX_PAGE, "page, from 1")) -> NewQuery:
     return NewQuery(cat or None, p)
 
 
@@ -269,7 +284,7 @@ NEW: Page[NewQuery] = Page(
 # authors, categories, the change feed
 
 
-def author_query(name: str, p: int = 1) -> NameQuery:
+def author_query(name: str, p: int = bounded(1, 1, MAX_PAGE, "page, from 1")) -> NameQuery:
     return NameQuery(name, p)
 
 
@@ -286,7 +301,7 @@ AUTHOR: Page[NameQuery] = Page(
 )
 
 
-def category_query(category: str, p: int = 1) -> NameQuery:
+def category_query(category: str, p: int = bounded(1, 1, MAX_PAGE, "page, from 1")) -> NameQuery:
     return NameQuery(category, p)
 
 
@@ -304,8 +319,8 @@ CATEGORY: Page[NameQuery] = Page(
 
 
 def changes_query(
-    cursor: str | None = Query(None, description="next_cursor of the previous page"),
-    limit: int = Query(100, description="1..100"),
+    cursor: str | None = matching(CURSOR_PATTERN, "next_cursor of the previous page"),
+    limit: int = bounded(100, 1, MAX_LIMIT, f"1..{MAX_LIMIT}"),
 ) -> ChangesQuery:
     return ChangesQuery(cursor, limit)
 
@@ -326,7 +341,9 @@ CHANGES: Page[ChangesQuery] = Page(
 # one paper: similar papers, Markdown, the page
 
 
-def api_similar_query(request: Request, paper_id: str, limit: int = Query(10, description="1..100")) -> SimilarQuery:
+def api_similar_query(
+    request: Request, paper_id: str, limit: int = bounded(10, 1, MAX_SIMILAR, f"1..{MAX_SIMILAR}")
+) -> SimilarQuery:
     return SimilarQuery(paper_id, limit, include_hidden=viewer_is_moderator(request))
 
 
