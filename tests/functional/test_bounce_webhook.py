@@ -71,6 +71,7 @@ def test_signed_webhook_suppresses_hard_bounces_and_complaints_and_scores_soft_o
         "complaints": 1,
         "suppressed": 2,
         "unknown": 1,
+        "repeated": 0,
         "dry_run": None,
     }
     assert statuses(engine) == {

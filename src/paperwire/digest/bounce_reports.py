@@ -11,8 +11,10 @@ removed it, the To of the original message it quotes; with neither it names nobo
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
+import hashlib
 import mailbox
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +40,17 @@ class BounceEvent:
     detail: str  # Diagnostic-Code, or the feedback report's User-Agent
     at: datetime | None  # when the report says it happened
     source: str  # where it came from: "bounces.mbox, message 3", "webhook"
+    report: str = ""  # the report's identity (its Message-ID, else a hash of its bytes); "" for webhook JSON
+
+    @property
+    def fingerprint(self) -> str | None:
+        """What makes this event the same when a report is read twice; None when the report has no identity
+        (the webhook's JSON events, whose signed, timestamped calls cannot be replayed)."""
+        if not self.report:
+            return None
+        when = self.at.isoformat() if self.at is not None else ""
+        parts = (self.report, self.email, self.kind, self.status, when)
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def events_from_message(message: Message, source: str) -> list[BounceEvent] | None:
@@ -47,10 +60,19 @@ def events_from_message(message: Message, source: str) -> list[BounceEvent] | No
         return None
     report_type = str(message.get_param("report-type") or "").lower()
     if report_type == "delivery-status":
-        return _dsn(message, source)
-    if report_type == "feedback-report":
-        return _arf(message, source)
-    return None
+        events = _dsn(message, source)
+    elif report_type == "feedback-report":
+        events = _arf(message, source)
+    else:
+        return None
+    identity = report_identity(message)
+    return [dataclasses.replace(event, report=identity) for event in events]
+
+
+def report_identity(message: Message) -> str:
+    """The report's Message-ID, or a hash of the whole message when it has none."""
+    message_id = " ".join(str(message.get("Message-ID") or "").split())
+    return message_id or "sha256:" + hashlib.sha256(message.as_bytes()).hexdigest()
 
 
 def _blocks(message: Message, content_type: str, source: str) -> list[Message]:

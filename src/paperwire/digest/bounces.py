@@ -53,6 +53,7 @@ class BounceReport:
     complaints: int = 0
     suppressed: int = 0  # addresses newly suppressed by this run
     unknown: int = 0  # events for addresses that are not subscribers (or reports that name nobody)
+    repeated: int = 0  # events of reports read before (same Message-ID, address, kind, status, time): skipped
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -102,6 +103,10 @@ class BounceService:
         return report
 
     def _apply_one(self, conn: Connection, event: BounceEvent, report: BounceReport) -> None:
+        fingerprint = event.fingerprint
+        if fingerprint is not None and not repo.first_sighting(conn, fingerprint, self.clock()):
+            report.repeated += 1
+            return
         subscriber = repo.get_by_email(conn, event.email) if event.email else None
         if subscriber is None:
             report.unknown += 1

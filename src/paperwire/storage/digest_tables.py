@@ -84,3 +84,11 @@ digest_sent_papers = Table(
     Column("paper_id", String(64), primary_key=True),
     Column("edition_id", Integer, nullable=False),
 )
+
+bounce_events_seen = Table(
+    "bounce_events_seen",
+    METADATA,
+    # sha256 of (report, address, kind, status, time): a report read twice changes nothing the second time
+    Column("fingerprint", String(64), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)

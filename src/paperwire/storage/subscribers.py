@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, update
 
-from paperwire.storage.digest_tables import subscribers
+from paperwire.storage.digest_tables import bounce_events_seen, subscribers
 
 ACTIVE = "active"
 PENDING = "pending"
@@ -104,6 +104,15 @@ def create(
     found = get(conn, int(new_id))
     assert found is not None
     return found
+
+
+def first_sighting(conn: Connection, fingerprint: str, now: datetime) -> bool:
+    """Record a bounce event's fingerprint; False when it was recorded before (the report was read already)."""
+    seen = conn.execute(select(bounce_events_seen.c.fingerprint).where(bounce_events_seen.c.fingerprint == fingerprint))
+    if seen.first() is not None:
+        return False
+    conn.execute(bounce_events_seen.insert().values(fingerprint=fingerprint, seen_at=now))
+    return True
 
 
 def set_fields(conn: Connection, subscriber_id: int, **values: Any) -> None:
