@@ -42,6 +42,7 @@ from paperwire.search.text import tokenize  # noqa: E402
 from paperwire.storage.db import make_engine  # noqa: E402
 
 KEEP = 0.95
+SEMANTIC_FLOOR = 0.31  # MiniLMEmbedder.min_cosine: the SciFact value (arxiv-dev's 0.216 lets gibberish in)
 SCRATCH = Path(os.environ.get("PAPERWIRE_FLOOR_SCRATCH", "/tmp/paperwire-floor"))
 
 
@@ -86,19 +87,21 @@ def table_of(corpus: list[BeirDoc], vectors: np.ndarray, queries: dict[str, str]
 def pair_stats(ranker: Ranker, queries: dict[str, str], qrels: dict[str, dict[str, int]], judged0: dict) -> dict:
     """Cosines and coverages of relevant and non-relevant (judged 0, else top-100 unjudged) pairs."""
     index = ranker.index
-    out: dict[str, list[float]] = {"rel_cos": [], "non_cos": [], "rel_cov": [], "non_cov": []}
+    out: dict[str, list[float]] = {"rel_cos": [], "non_cos": [], "rel_cov": [], "non_cov": [], "rel_lex": []}
     for q, text in queries.items():
         relevant = {d for d, g in qrels.get(q, {}).items() if g > 0}
         cos = ranker.semantic_scores(text)
         terms = tokenize(text)
         lexical = index.lexical.score_terms(terms)
         coverage = index.lexical.coverage(terms)
+        passes = Ranker(index, ranker.embedder).lexical_pass(terms, lexical)  # the product's lexical floor
         top = np.argsort(-cos)[:100]
         negatives = judged0.get(q) or {index.ids[r] for r in top} - relevant
         for doc in relevant:
             row = index.position.get(doc)
             if row is not None:
                 out["rel_cos"].append(float(cos[row]))
+                out["rel_lex"].append(float(passes[row]))
                 if lexical[row] > 0:
                     out["rel_cov"].append(float(coverage[row]))
         for doc in negatives:
@@ -112,6 +115,16 @@ def pair_stats(ranker: Ranker, queries: dict[str, str], qrels: dict[str, dict[st
 
 def threshold_keeping(values: list[float], keep: float) -> float:
     return float(np.quantile(np.asarray(values), 1 - keep)) if values else 0.0
+
+
+def hybrid_cosine(stats: dict, keep: float) -> float:
+    """The highest cosine t such that (lexical floor or cosine >= t) keeps `keep` of the relevant pairs."""
+    cos, lex = np.asarray(stats["rel_cos"]), np.asarray(stats["rel_lex"]) > 0
+    allowed_misses = int((1 - keep) * cos.size)
+    failing = np.sort(cos[~lex])  # relevant pairs only the cosine can keep
+    if failing.size <= allowed_misses:
+        return 1.0
+    return float(failing[allowed_misses])
 
 
 def describe(name: str, stats: dict) -> None:
@@ -148,6 +161,17 @@ def scores(ranker: Ranker, queries: dict[str, str], qrels: dict[str, dict[str, i
     return round(float(np.mean(ndcg)), 4), round(float(np.mean(recall)), 4)
 
 
+def bm25s_scores(corpus: list[BeirDoc], queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> tuple:
+    """The bm25s baseline of bench/arxiv_dev/systems.py over the same corpus."""
+    sys.path.insert(0, str(HERE / "arxiv_dev"))
+    import systems
+
+    run = systems.bm25s_run(corpus, queries, 100)
+    ndcg = [ndcg_at(run.get(q, []), qrels[q]) for q in queries]
+    recall = [recall_at(run.get(q, []), qrels[q]) for q in queries]
+    return round(float(np.mean(ndcg)), 4), round(float(np.mean(recall)), 4)
+
+
 def none_report(ranker: Ranker, queries: dict[str, str], kinds: dict[str, str]) -> None:
     for q, text in queries.items():
         if kinds.get(q) != "none":
@@ -162,6 +186,7 @@ def main() -> None:
     parser.add_argument("--cosine", type=float, default=None, help="score with this floor instead of calibrating")
     parser.add_argument("--coverage", type=float, default=None)
     parser.add_argument("--alpha", type=float, nargs="*", default=[])
+    parser.add_argument("--margin", type=float, default=None, help="hybrid cosine margin instead of calibrating")
     args = parser.parse_args()
     corpus, queries, docs, qv = sv.scifact()
     train, test = load_beir(sv.SCIFACT, "train"), load_beir(sv.SCIFACT, "test")
@@ -170,7 +195,7 @@ def main() -> None:
     scifact = service_for("scifact", corpus, embedder)
     ranker = Ranker(scifact.index(), embedder, coverage=0.0)
     stats = {"scifact-train": pair_stats(ranker, train.queries, train.qrels, {})}
-    dev = None
+    dev, dev_corpus = None, []
     if args.arxiv != "none":
         a_corpus, a_queries, a_docs, a_qv = sv.arxiv_dev(judged_only=args.arxiv == "judged")
         a_embedder = CachedEmbedder(table_of(a_corpus, a_docs, a_queries, a_qv), 0.0)
@@ -186,36 +211,45 @@ def main() -> None:
         a_qrels = read_qrels(HERE / "arxiv_dev/qrels/test.tsv")
         stats["arxiv-dev"] = pair_stats(a_ranker, a_queries, a_qrels, judged0)
         kinds = {r["_id"]: r["kind"] for r in map(json.loads, (HERE / "arxiv_dev/queries.jsonl").open())}
-        dev = (a_ranker, a_embedder, a_queries, a_qrels, kinds)
+        dev, dev_corpus = (a_ranker, a_embedder, a_queries, a_qrels, kinds), a_corpus
     for name, s in stats.items():
         describe(name, s)
     cosine = (
         args.cosine if args.cosine is not None else min(threshold_keeping(s["rel_cos"], KEEP) for s in stats.values())
     )
-    coverage = (
-        args.coverage
-        if args.coverage is not None
-        else min(threshold_keeping(s["rel_cov"], KEEP) for s in stats.values())
+    coverage = args.coverage  # None: the product's length-dependent lexical_floor (bench/search_lexical_floor.py)
+    print(f"semantic floor keeping {KEEP:.0%} in every set: {cosine:.3f}; in use: {SEMANTIC_FLOOR} (docs/search.md)")
+    cosine = cosine if args.cosine is not None else SEMANTIC_FLOOR
+    hybrid = min(hybrid_cosine(s, KEEP) for s in stats.values())
+    margin = args.margin if args.margin is not None else max(hybrid - cosine, 0.0)
+    for name, s in stats.items():
+        print(f"{name}: hybrid cosine keeping {KEEP:.0%} with the lexical floor: {hybrid_cosine(s, KEEP):.3f}")
+    print(
+        f"\nfloor: cosine {cosine:.3f}, hybrid cosine {hybrid:.3f} (margin {hybrid - cosine:+.3f}), lexical "
+        f"coverage {'lexical_floor(n)' if coverage is None else f'{coverage:.3f}'} (keeps >= {KEEP:.0%} of relevant "
+        "pairs in each set)"
     )
-    print(f"\nfloor: cosine {cosine:.3f}, coverage {coverage:.3f} (keeps >= {KEEP:.0%} of relevant pairs in each set)")
     embedder.floor = cosine
     for alpha in args.alpha or [ranker.alpha]:
-        ranker = Ranker(scifact.index(), embedder, coverage=coverage, alpha=alpha)
+        ranker = Ranker(scifact.index(), embedder, coverage=coverage, alpha=alpha, hybrid_margin=margin)
         print(f"\nalpha {alpha}")
         for mode in ("lexical", "semantic", "hybrid"):
             print(f"  scifact train {mode:8s} nDCG@10 / R@100 {scores(ranker, train.queries, train.qrels, mode)}")
-        if dev is not None and args.arxiv == "full":
+        if dev is not None:
             a_ranker, a_embedder, a_queries, a_qrels, kinds = dev
             a_embedder.floor = cosine
-            a_ranker = Ranker(a_ranker.index, a_embedder, coverage=coverage, alpha=alpha)
+            a_ranker = Ranker(a_ranker.index, a_embedder, coverage=coverage, alpha=alpha, hybrid_margin=margin)
             judged = {q: t for q, t in a_queries.items() if q in a_qrels}
             for mode in ("lexical", "semantic", "hybrid"):
-                print(f"  arxiv-dev {mode:8s} nDCG@10 / R@100 {scores(a_ranker, judged, a_qrels, mode)}")
+                print(f"  arxiv-dev-{args.arxiv} {mode:8s} nDCG@10 / R@100 {scores(a_ranker, judged, a_qrels, mode)}")
+            print(f"  arxiv-dev-{args.arxiv} bm25s    nDCG@10 / R@100 {bm25s_scores(dev_corpus, judged, a_qrels)}")
     if dev is not None:
         a_ranker, a_embedder, a_queries, a_qrels, kinds = dev
         a_embedder.floor = cosine
-        none_report(Ranker(a_ranker.index, a_embedder, coverage=coverage), a_queries, kinds)
-    ranker = Ranker(scifact.index(), embedder, coverage=coverage, alpha=(args.alpha or [ranker.alpha])[-1])
+        none_report(Ranker(a_ranker.index, a_embedder, coverage=coverage, hybrid_margin=margin), a_queries, kinds)
+    ranker = Ranker(
+        scifact.index(), embedder, coverage=coverage, alpha=(args.alpha or [ranker.alpha])[-1], hybrid_margin=margin
+    )
     print("\nSciFact TEST (once, with the values above):")
     for mode in ("lexical", "semantic", "hybrid"):
         print(f"  scifact test {mode:8s} nDCG@10 / R@100 {scores(ranker, test.queries, test.qrels, mode)}")

@@ -14,15 +14,17 @@ import shutil
 import tempfile
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from paperwire.errors import NotFound, PaperwireError
 from paperwire.search.bm25 import LexicalIndex
+from paperwire.search.compressed import Compressed
 from paperwire.search.index import KeywordIndex, SearchIndex
+from paperwire.search.lazy import LazyList, LazyVocab, sorted_vocab
 
 FORMAT = 1
 POINTER = "CURRENT"
@@ -74,7 +76,7 @@ def _arrays(index: SearchIndex) -> dict[str, Any]:
         "phrase_offsets": index.phrase_offsets,
         "vectors": index.vectors,
         "has_vector": index.has_vector,
-    }
+    } | sorted_vocab(list(index.lexical.vocab))
     for prefix, matrix in (
         ("tf", index.tf),
         ("weights", index.lexical.weights),
@@ -97,8 +99,8 @@ def save_index(index: SearchIndex, directory: str | Path) -> Path:
     for name, array in _arrays(index).items():
         np.save(staging / f"{name}.npy", np.ascontiguousarray(array))
     _write_json(staging / "ids.json", index.ids)
-    _write_json(staging / "hashes.json", index.content_hashes)
-    _write_json(staging / "terms.json", {"vocab": list(index.lexical.vocab), "labels": index.labels})
+    _write_json(staging / "hashes.json", list(index.content_hashes))
+    _write_json(staging / "terms.json", {"vocab": list(index.lexical.vocab), "labels": list(index.labels)})
     _write_json(
         staging / "keywords.json", {"authors": list(index.authors.vocab), "categories": list(index.categories.vocab)}
     )
@@ -171,29 +173,36 @@ def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
         loaded: np.ndarray = np.load(generation / f"{name}.npy", mmap_mode="r")
         return loaded
 
-    def matrix(prefix: str, shape: list[int], kind: type) -> Any:
-        return kind(
-            (array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr")), shape=tuple(shape)
+    def matrix(prefix: str, shape: list[int], kind: str) -> Compressed:
+        rows, columns = shape
+        return Compressed(
+            array(f"{prefix}_data"), array(f"{prefix}_indices"), array(f"{prefix}_indptr"), (rows, columns), kind
         )
 
     def read(name: str) -> Any:
         return json.loads((generation / name).read_text(encoding="utf-8"))
 
-    terms, keywords, shapes = read("terms.json"), read("keywords.json"), manifest["shapes"]
-    vocab = dict(zip(terms["vocab"], range(len(terms["vocab"])), strict=True))  # 2x a dict comprehension
+    # Read on first use only (lazy.py): a query needs the columns of its terms, found in the sorted arrays.
+    terms, keywords, shapes = (
+        cache(lambda: read("terms.json")),
+        cache(lambda: read("keywords.json")),
+        manifest["shapes"],
+    )
+    names = manifest["files"]
+    sorted_arrays = (
+        (array("vocab_blob"), array("vocab_offsets"), array("vocab_columns")) if "vocab_blob.npy" in names else None
+    )
     return SearchIndex(
         ids=read("ids.json"),
         seq=int(manifest["seq"]),
-        tf=matrix("tf", shapes["tf"], sparse.csr_matrix),
-        lexical=LexicalIndex(matrix("weights", shapes["tf"], sparse.csc_matrix), vocab),
-        labels=terms["labels"],
-        authors=KeywordIndex(
-            matrix("authors", shapes["authors"], sparse.csc_matrix),
-            dict(zip(keywords["authors"], range(len(keywords["authors"])), strict=True)),
+        tf=matrix("tf", shapes["tf"], "csr"),
+        lexical=LexicalIndex(
+            matrix("weights", shapes["tf"], "csc"), LazyVocab(lambda: terms()["vocab"], sorted_arrays)
         ),
+        labels=LazyList(lambda: terms()["labels"]),
+        authors=KeywordIndex(matrix("authors", shapes["authors"], "csc"), LazyVocab(lambda: keywords()["authors"])),
         categories=KeywordIndex(
-            matrix("categories", shapes["categories"], sparse.csc_matrix),
-            {t: i for i, t in enumerate(keywords["categories"])},
+            matrix("categories", shapes["categories"], "csc"), LazyVocab(lambda: keywords()["categories"])
         ),
         dates=array("dates"),
         phrase_text=array("phrase_text"),
@@ -201,7 +210,7 @@ def _read(generation: Path, manifest: dict[str, Any]) -> SearchIndex:
         vectors=array("vectors"),
         has_vector=array("has_vector"),
         embedder=manifest["embedder"],
-        content_hashes=read("hashes.json"),
+        content_hashes=LazyList(lambda: read("hashes.json")),
     )
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
+from paperwire.search.compressed import Postings
 from paperwire.search.fields import BM25, FIELDS, BM25Params, SearchField
 from paperwire.search.text import analyse, tokenize
 
@@ -34,8 +35,10 @@ def field_counts(
     return counts
 
 
-def build_tf(docs: Iterable[Mapping[str, float]], vocab: dict[str, int]) -> sparse.csr_matrix:
-    """Rows of weighted term frequencies; `vocab` grows with new terms."""
+def build_tf(docs: Iterable[Mapping[str, float]], vocab: dict[str, int]) -> Any:
+    """Rows of weighted term frequencies (a scipy CSR matrix); `vocab` grows with new terms."""
+    from scipy import sparse  # building only: the query path reads Compressed postings (compressed.py)
+
     indptr, indices, data = [0], [], []
     for counts in docs:
         for term, value in counts.items():
@@ -48,8 +51,10 @@ def build_tf(docs: Iterable[Mapping[str, float]], vocab: dict[str, int]) -> spar
     )
 
 
-def bm25_weights(tf: sparse.csr_matrix, params: BM25Params = BM25) -> sparse.csc_matrix:
-    """Precomputed idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)), as CSC for column sums."""
+def bm25_weights(tf: Any, params: BM25Params = BM25) -> Any:
+    """Precomputed idf * tf (k1 + 1) / (tf + k1 (1 - b + b dl / avgdl)), as scipy CSC for column sums."""
+    from scipy import sparse
+
     tf = tf.tocsr()
     n_docs = max(tf.shape[0], 1)
     lengths = np.asarray(tf.sum(axis=1)).ravel()
@@ -67,8 +72,8 @@ def bm25_weights(tf: sparse.csr_matrix, params: BM25Params = BM25) -> sparse.csc
 class LexicalIndex:
     """BM25 weights (docs x terms, CSC) and the term -> column map."""
 
-    weights: sparse.csc_matrix
-    vocab: dict[str, int]
+    weights: Postings  # CSC
+    vocab: Mapping[str, int]
 
     @property
     def size(self) -> int:

@@ -8,6 +8,7 @@ import numpy as np
 from scipy import sparse
 
 from paperwire.search.bm25 import LexicalIndex, bm25_weights, build_tf, field_counts
+from paperwire.search.compressed import Postings, as_scipy
 from paperwire.search.fields import FIELDS
 from paperwire.search.index import NO_DATE, KeywordIndex, SearchIndex
 from paperwire.search.text import fold, phrase_key, words
@@ -35,10 +36,10 @@ def _pad(matrix: sparse.csr_matrix, rows: np.ndarray, columns: int) -> sparse.cs
     return sparse.csr_matrix((kept.data, kept.indices, kept.indptr), shape=(kept.shape[0], columns))
 
 
-def _stack(old: sparse.spmatrix | None, rows: np.ndarray, new: sparse.csr_matrix) -> sparse.csr_matrix:
+def _stack(old: Postings | None, rows: np.ndarray, new: sparse.csr_matrix) -> sparse.csr_matrix:
     if old is None:
         return new
-    top = _pad(sparse.csr_matrix(old), rows, new.shape[1])
+    top = _pad(sparse.csr_matrix(as_scipy(old)), rows, new.shape[1])
     return sparse.vstack([top, new], format="csr")
 
 

@@ -33,10 +33,22 @@ BM25 = BM25Params()
 FUSION_ALPHA = 0.45
 FUSION_DEPTH = 1000
 
-# Relevance floor (search/ranking.py; calibration in docs/search.md and bench/search_floor.py): a lexical
-# match holds at least this share of the query's idf weight; the semantic floor is the embedder's min_cosine.
-LEXICAL_COVERAGE = 0.15  # keeps 95 % of relevant SciFact-train pairs that match a term
+# Relevance floor (search/ranking.py; calibration in docs/search.md, bench/search_lexical_floor.py and
+# bench/search_floor.py): a lexical match holds at least lexical_floor(n) of the idf weight of a query of n
+# distinct terms; the semantic floor is the embedder's min_cosine, and in hybrid mode a paper that fails
+# the lexical floor needs HYBRID_COSINE_MARGIN more cosine than that.
+COVERAGE_SCALE = 1.1  # the largest of 1.0-1.2 (step 0.05) keeping >= 95 % of relevant pairs in both training sets
+COVERAGE_CAP = 0.75  # two-term queries: the paper holds the rarer term, or most of the weight
+HYBRID_COSINE_MARGIN = 0.15  # hybrid cosine 0.46: keeps 95 % of relevant SciFact-train pairs beside the lexical floor
 LOOSE_LIMIT = 3  # "loosely related" papers shown apart when nothing passes the floor
+
+
+def lexical_floor(distinct_terms: int) -> float:
+    """The idf coverage a lexical match needs for a query of this many distinct terms: min(0.75, 1.2 / (n - 1)).
+    One term: any occurrence (coverage is then 1); longer queries need a smaller share of their weight."""
+    if distinct_terms <= 1:
+        return 0.0
+    return min(COVERAGE_CAP, COVERAGE_SCALE / (distinct_terms - 1))
 
 
 def field_table() -> str:

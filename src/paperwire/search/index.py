@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from paperwire.search.bm25 import LexicalIndex
+from paperwire.search.compressed import Postings
 from paperwire.search.explain import meaningful
 from paperwire.search.query import ParsedQuery
 from paperwire.search.text import tokenize
@@ -24,8 +25,8 @@ MIN_DF = 3  # spelling suggestions only offer words that this many papers hold
 class KeywordIndex:
     """Exact-token postings (docs x tokens, CSC, no weights) for author and category filters."""
 
-    postings: sparse.csc_matrix
-    vocab: dict[str, int]
+    postings: Postings  # CSC
+    vocab: Mapping[str, int]
 
     def rows_with(self, token: str) -> Mask:
         mask = np.zeros(self.postings.shape[0], dtype=bool)
@@ -46,9 +47,9 @@ class KeywordIndex:
 class SearchIndex:
     ids: list[str]
     seq: int
-    tf: sparse.csr_matrix  # weighted term frequencies (docs x terms), kept for updates and key terms
+    tf: Postings  # CSR: weighted term frequencies (docs x terms), kept for updates and key terms
     lexical: LexicalIndex
-    labels: list[str]  # column -> a readable surface word for the stem
+    labels: Sequence[str]  # column -> a readable surface word for the stem
     authors: KeywordIndex
     categories: KeywordIndex
     dates: npt.NDArray[np.int32]
@@ -57,7 +58,7 @@ class SearchIndex:
     vectors: npt.NDArray[np.float32]  # (docs x dim); zero rows where has_vector is False
     has_vector: Mask
     embedder: str = ""
-    content_hashes: list[str] = field(default_factory=list)
+    content_hashes: Sequence[str] = field(default_factory=list)
 
     @property
     def size(self) -> int:

@@ -4,10 +4,11 @@
 saved-search digests, the CLI and `paperwire eval beir` all reach it through SearchService. A candidate is
 a match only when it passes the mode's relevance floor (docs/search.md, "Relevance floor"):
 
-- lexical: BM25 > 0 (a non-stop-word query term occurs) and the document holds at least LEXICAL_COVERAGE
-  of the query's idf weight (`LexicalIndex.coverage`);
+- lexical: BM25 > 0 (a non-stop-word query term occurs) and the document holds at least
+  `lexical_floor(n)` of the idf weight of the query's n distinct terms (`LexicalIndex.coverage`);
 - semantic: cosine >= the embedder's `min_cosine` (calibrated per model);
-- hybrid: either of the two.
+- hybrid: the lexical floor, or cosine >= min_cosine + HYBRID_COSINE_MARGIN (a paper that shares no
+  real part of the query's words needs to be closer in meaning than a semantic-only match).
 
 Totals count matches only. When nothing passes, the best few candidates under the floor come back apart,
 as `loose` ("loosely related"), never as matches.
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from paperwire.errors import InvalidInput
-from paperwire.search.fields import FUSION_ALPHA, FUSION_DEPTH, LEXICAL_COVERAGE, LOOSE_LIMIT
+from paperwire.search.fields import FUSION_ALPHA, FUSION_DEPTH, HYBRID_COSINE_MARGIN, LOOSE_LIMIT, lexical_floor
 from paperwire.search.fusion import best_rows, fuse
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
@@ -53,7 +54,8 @@ class Ranker:
     embedder: Embedder | None
     alpha: float = FUSION_ALPHA
     depth: int = FUSION_DEPTH
-    coverage: float = LEXICAL_COVERAGE
+    coverage: float | None = None  # None: lexical_floor(n); a number overrides it (calibration benchmarks)
+    hybrid_margin: float = HYBRID_COSINE_MARGIN
 
     @property
     def has_semantic(self) -> bool:
@@ -92,7 +94,7 @@ class Ranker:
 
     def _hybrid(self, terms: list[str], semantic: Scores, mask: Mask | None) -> Ranked:
         lexical = self.index.lexical.score_terms(terms)
-        passing = _and(mask, self.lexical_pass(terms, lexical) | (semantic >= self.min_cosine))
+        passing = _and(mask, self.lexical_pass(terms, lexical) | (semantic >= self.min_cosine + self.hybrid_margin))
         candidates, fused = fuse(lexical, semantic, alpha=self.alpha, depth=self.depth, allowed=mask, extra=passing)
         keep = passing[candidates]
         if keep.any():
@@ -101,7 +103,8 @@ class Ranker:
 
     def lexical_pass(self, terms: list[str], lexical: Scores) -> Mask:
         """The lexical floor: a query term occurs and the document covers enough of the query's idf weight."""
-        passed: Mask = (lexical > 0) & (self.index.lexical.coverage(terms) >= self.coverage - 1e-6)
+        floor = lexical_floor(len(set(terms))) if self.coverage is None else self.coverage
+        passed: Mask = (lexical > 0) & (self.index.lexical.coverage(terms) >= floor - 1e-6)
         return passed
 
     def semantic_scores(self, text: str) -> Scores:

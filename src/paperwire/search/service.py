@@ -18,7 +18,6 @@ from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.search import store
 from paperwire.search.artifact import current_generation, load_index, save_index
-from paperwire.search.builder import update_index
 from paperwire.search.dense import make_embedder
 from paperwire.search.explain import MIN_SHARED
 from paperwire.search.fusion import best_rows
@@ -278,6 +277,8 @@ class SearchService:
         dim = self._embedder.dim if self._embedder else 0
         if progress is not None:
             progress("index", 0, 1)
+        from paperwire.search.builder import update_index  # scipy: building only, not the query path
+
         index = update_index(old, docs, vectors=vectors, embedder=model, dim=dim, seq=max(seq, after))
         if model and embedded:
             index = self._fill_vectors(index, model)

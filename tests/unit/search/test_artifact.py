@@ -5,6 +5,8 @@ import pytest
 
 from paperwire.errors import NotFound
 from paperwire.search.artifact import CorruptIndex, current_generation, load_index, save_index
+from paperwire.search.compressed import as_scipy
+from paperwire.search.lazy import LazyVocab
 from paperwire.search.service import SearchService
 
 
@@ -18,8 +20,21 @@ def test_round_trip_keeps_everything(service: SearchService, tmp_path: Path):
     loaded = load_index(service._index_dir)
     assert loaded.ids == index.ids
     assert loaded.seq == index.seq
-    assert (loaded.tf != index.tf).nnz == 0
-    assert loaded.labels == index.labels
+    assert (as_scipy(loaded.tf) != as_scipy(index.tf)).nnz == 0
+    assert list(loaded.labels) == list(index.labels)
+    assert list(loaded.content_hashes) == list(index.content_hashes)
+
+
+def test_terms_are_found_by_binary_search_without_building_the_vocabulary(service: SearchService) -> None:
+    loaded = load_index(service._index_dir)
+    vocab = loaded.lexical.vocab
+    assert isinstance(vocab, LazyVocab)
+    terms = list(load_index(service._index_dir).lexical.vocab)  # column order, from terms.json
+    fresh = load_index(service._index_dir).lexical.vocab
+    assert all(fresh[term] == column for column, term in enumerate(terms))
+    assert "table" not in vars(fresh)  # every lookup above went through the sorted arrays
+    assert fresh.get("zzzz-not-a-term") is None
+    assert fresh.get("") is None
 
 
 def test_a_corrupted_file_is_refused(service: SearchService):
