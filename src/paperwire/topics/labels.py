@@ -1,0 +1,58 @@
+"""Topic labels by class-based TF-IDF (c-TF-IDF) over the search index's term frequencies.
+
+All papers of a topic are one document: a term's weight in topic c is its share of c's words times
+log(1 + A / f), with A the average number of words per topic and f the term's count over all topics.
+Only readable words may label a topic: search/explain.py's `meaningful` rule (letters only, >= 3 long,
+no LaTeX command or Greek letter, no stock word of abstracts); the index has already dropped stop words
+(search/text.py). tests/unit/topics/test_labels.py checks every label against that rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from paperwire.search.explain import meaningful
+from paperwire.search.text import STOP_WORDS
+
+TERMS = 8  # terms kept per topic
+LABEL_TERMS = 3  # terms in the label
+MIN_PAPERS = 2  # a term must occur in this many of the topic's papers
+
+
+def is_label_word(word: str) -> bool:
+    """The one rule for a word shown as a topic term (meaningful, and never a stop word)."""
+    return meaningful(word) and word not in STOP_WORDS
+
+
+def topic_terms(tf: sparse.csr_matrix, topic: npt.NDArray[np.int16], labels: list[str], topics: int) -> list[list[str]]:
+    """The most distinctive readable words of each topic, best first (one surface word per stem)."""
+    members = sparse.csr_matrix(
+        (np.ones(topic.size, dtype=np.float64), (topic.astype(np.int64), np.arange(topic.size))),
+        shape=(topics, topic.size),
+    )
+    counts = (members @ tf).toarray()
+    presence = (members @ (tf > 0).astype(np.float64)).toarray()
+    allowed = np.array([is_label_word(label) for label in labels], dtype=bool)
+    totals = np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
+    frequency = np.maximum(counts.sum(axis=0), 1e-12)
+    average = counts.sum() / max(topics, 1)
+    weights = counts / totals * np.log1p(average / frequency)
+    weights[:, ~allowed] = 0
+    weights[presence < MIN_PAPERS] = 0
+    return [_best(weights[row], labels) for row in range(topics)]
+
+
+def _best(row: npt.NDArray[np.float64], labels: list[str]) -> list[str]:
+    chosen: list[str] = []
+    for column in np.argsort(-row, kind="stable"):
+        if row[column] <= 0 or len(chosen) == TERMS:
+            break
+        if labels[column] not in chosen:
+            chosen.append(labels[column])
+    return chosen
+
+
+def label_of(terms: list[str], topic_id: int) -> str:
+    return ", ".join(terms[:LABEL_TERMS]) if terms else f"topic {topic_id}"
