@@ -55,7 +55,7 @@ class Settings:
     map_max_papers: int = 300_000  # the newest this many at most
     map_topics: int = 0  # k-means topics; 0: sqrt(papers / 20), between 2 and 120
     map_reducer: str = "tsne"  # tsne (PCA, then openTSNE) | pca
-    map_fit_max: int = 60_000  # t-SNE fits a sample of this many; the rest are placed by nearest neighbours
+    map_fit_max: int = 20_000  # t-SNE fits a sample of this many; the rest are placed by nearest neighbours
     # mail
     mail_backend: str = "console"  # console | smtp | memory; load_settings: smtp when only SMTP_URL is set
     smtp_url: str = "smtp://127.0.0.1:25"

@@ -1,7 +1,10 @@
-"""Topic labels by class-based TF-IDF (c-TF-IDF) over the search index's term frequencies.
+"""Topic labels by a class-based term weight over the search index's term frequencies.
 
-All papers of a topic are one document: a term's weight in topic c is its share of c's words times
-log(1 + A / f), with A the average number of words per topic and f the term's count over all topics.
+All papers of a topic are one document (as in c-TF-IDF). A term's weight in topic c is p_c log(p_c / p):
+its share p_c of the topic's words times the log of how much more often it occurs there than in all
+mapped papers (p). BERTopic's c-TF-IDF (p_c log(1 + A / f)) ranked the words of every abstract first:
+on 30,000 cs papers "models" led six of the first eight topics; this weight is 0 for a word no more
+common in the topic than anywhere, so the label names what sets the topic apart.
 Only readable words may label a topic: search/explain.py's `meaningful` rule (letters only, >= 3 long,
 no LaTeX command or Greek letter, no stock word of abstracts); the index has already dropped stop words
 (search/text.py). tests/unit/topics/test_labels.py checks every label against that rule.
@@ -35,10 +38,11 @@ def topic_terms(tf: sparse.csr_matrix, topic: npt.NDArray[np.int16], labels: lis
     counts = (members @ tf).toarray()
     presence = (members @ (tf > 0).astype(np.float64)).toarray()
     allowed = np.array([is_label_word(label) for label in labels], dtype=bool)
-    totals = np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
-    frequency = np.maximum(counts.sum(axis=0), 1e-12)
-    average = counts.sum() / max(topics, 1)
-    weights = counts / totals * np.log1p(average / frequency)
+    share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
+    overall = counts.sum(axis=0) / max(float(counts.sum()), 1e-12)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weights = np.where(share > 0, share * np.log(share / np.maximum(overall, 1e-12)), 0.0)
+    weights = np.maximum(weights, 0)
     weights[:, ~allowed] = 0
     weights[presence < MIN_PAPERS] = 0
     return [_best(weights[row], labels) for row in range(topics)]

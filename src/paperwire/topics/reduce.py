@@ -5,7 +5,7 @@ Why PCA -> openTSNE: measured on real MiniLM vectors of arXiv cs papers (docs/be
 t-SNE keeps far more of each paper's embedding neighbourhood than PCA alone. t-SNE's cost grows with the
 points it fits, so a map of more than `fit_max` papers fits a random sample of that size and places the
 others next to their nearest fitted neighbours (in the PCA space): the same placement `map update` uses
-for new papers, so a 300,000-paper map costs a 60,000-point t-SNE plus a matrix product.
+for new papers, so a 300,000-paper map costs a 20,000-point t-SNE plus a matrix product (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ REDUCERS = ("tsne", "pca")
 PCA_DIMS = 50
 PLACE_NEIGHBOURS = 10
 TEMPERATURE = 0.05  # cosine placement: a neighbour 0.05 less similar weighs 1/e as much
-CHUNK = 2048  # query rows per matrix product in placement: 2048 x 60,000 floats = 0.5 GB at most
+CHUNK = 2048  # query rows per matrix product in placement: 2048 x 75,000 floats = 0.6 GB at most
 Progress = Callable[[str, int, int], None]
 
 
@@ -65,7 +65,7 @@ def normalise(xy: Floats) -> Floats:
     return out
 
 
-def layout(vectors: Floats, *, reducer: str = "tsne", fit_max: int = 60_000, seed: int = 0, threads: int = 1) -> Layout:
+def layout(vectors: Floats, *, reducer: str = "tsne", fit_max: int = 20_000, seed: int = 0, threads: int = 1) -> Layout:
     """Coordinates for every row of `vectors` (unit length, as the index stores them)."""
     if reducer not in REDUCERS:
         raise ValueError(f"unknown reducer {reducer!r}: use one of {', '.join(REDUCERS)}")
