@@ -20,6 +20,7 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float32]
 REDUCERS = ("tsne", "pca")
 PCA_DIMS = 50
+MIN_REDUCED = 5  # papers below which the map is just laid out, not reduced
 PLACE_NEIGHBOURS = 10
 TEMPERATURE = 0.05  # cosine placement: a neighbour 0.05 less similar weighs 1/e as much
 CHUNK = 2048  # query rows per matrix product in placement: 2048 x 75,000 floats = 0.6 GB at most
@@ -69,8 +70,10 @@ def layout(vectors: Floats, *, reducer: str = "tsne", fit_max: int = 20_000, see
     """Coordinates for every row of `vectors` (unit length, as the index stores them)."""
     if reducer not in REDUCERS:
         raise ValueError(f"unknown reducer {reducer!r}: use one of {', '.join(REDUCERS)}")
+    if vectors.shape[0] < MIN_REDUCED:  # too few for PCA or t-SNE: the first two dimensions will do
+        return Layout(normalise(np.ascontiguousarray(vectors[:, :2])), np.arange(vectors.shape[0]))
     reduced = pca(vectors, seed=seed)
-    if reducer == "pca" or vectors.shape[0] < 5:
+    if reducer == "pca":
         return Layout(normalise(reduced[:, :2].copy()), np.arange(vectors.shape[0]))
     rng = np.random.default_rng(seed)
     n = vectors.shape[0]

@@ -8,7 +8,9 @@ beside it (_macros.html `chart_table`) for screen readers and for anyone who wou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -71,3 +73,39 @@ def bar_chart(bars: list[Bar], label: str, width: int = 640, height: int = 160) 
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def day_series(points: list[tuple[date, int]], *, cumulative: bool = False, max_days: int = 90) -> list[dict[str, Any]]:
+    """[{day, value}] for every day from the first to the last point (gaps are 0, or the running total
+    when `cumulative`), the last `max_days` days at most."""
+    if not points:
+        return []
+    counts = dict(points)
+    first, last = points[0][0], points[-1][0]
+    running = sum(n for day, n in points if day < last - timedelta(days=max_days - 1)) if cumulative else 0
+    first = max(first, last - timedelta(days=max_days - 1))
+    series = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        running = running + counts.get(day, 0) if cumulative else counts.get(day, 0)
+        series.append({"label": day.isoformat(), "value": running})
+    return series
+
+
+def month_series(points: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """[{label: YYYY-MM, value}] for every month from the first to the last point (gaps are 0)."""
+    if not points:
+        return []
+    counts = dict(points)
+    year, month = map(int, points[0][0].split("-"))
+    series = []
+    while f"{year:04d}-{month:02d}" <= points[-1][0]:
+        label = f"{year:04d}-{month:02d}"
+        series.append({"label": label, "value": counts.get(label, 0)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return series
+
+
+def bars_of(series: list[dict[str, Any]], label: str) -> Markup:
+    """bar_chart of a day_series or month_series (templates call this)."""
+    return bar_chart([Bar(point["label"], point["value"]) for point in series], label)

@@ -72,7 +72,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         flash_message=flash_message,
         arxiv_abs_url=settings.arxiv_abs_url,
         sparkline=charts.sparkline,
-        bar_chart=charts.bar_chart,
+        bar_chart=charts.bars_of,
     )
     templates.env.filters.update(highlight=highlight, url_part=url_part)
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms
