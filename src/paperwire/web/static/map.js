@@ -93,13 +93,16 @@
     const W = canvas.width, H = canvas.height, px = state.pixels, d = state.dpr;
     px.fill(state.background);
     const s = state.scale * d, ox = state.ox * d, oy = state.oy * d, colours = state.colours;
-    const big = state.scale > 3000;  // zoomed in: 2x2 dots
+    // Dot size in device pixels: large when there are few points or the view is zoomed in, 1 at 300,000.
+    const zoom = state.scale / (Math.min(state.width, state.height) * 0.96);
+    const base = state.n < 2000 ? 4 : state.n < 20000 ? 3 : state.n < 100000 ? 2 : 1;
+    const size = Math.min(6, Math.round(base * d * Math.max(1, Math.sqrt(zoom) / 2)));
     for (let i = 0; i < state.n; i++) {
       const X = (ox + state.x[i] * s) | 0, Y = (oy + state.y[i] * s) | 0;
-      if (X < 0 || Y < 0 || X >= W - 1 || Y >= H - 1) continue;
-      const at = Y * W + X, c = colours[state.topic[i]];
-      px[at] = c;
-      if (big) { px[at + 1] = c; px[at + W] = c; px[at + W + 1] = c; }
+      if (X < 0 || Y < 0 || X >= W - size || Y >= H - size) continue;
+      const c = colours[state.topic[i]];
+      if (size === 1) { px[Y * W + X] = c; continue; }
+      for (let dy = 0; dy < size; dy++) { const row = (Y + dy) * W + X; for (let dx = 0; dx < size; dx++) px[row + dx] = c; }
     }
     ctx.putImageData(state.image, 0, 0);
     ctx.save(); ctx.scale(d, d);
