@@ -178,10 +178,11 @@ def build(papers: list[dict[str, Any]], vectors: np.ndarray, target: int, fit_ma
     terms = topic_terms(tf[:target], assigned, labels, topics)
     stages["labels_s"] = time.perf_counter() - mark
     total = time.perf_counter() - started
-    new = grow(vectors, min(real, 1000))[:1000] + 0  # 1,000 "new" papers: real vectors placed against the map
+    new = vectors[-1000:]  # 1,000 "new" papers: real vectors placed against the whole map
     mark = time.perf_counter()
     place(new, all_vectors, result.xy)
     placement = time.perf_counter() - mark
+    build_peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # before the evaluation
     return {
         "build_s": round(total, 1),
         **{k: round(v, 1) for k, v in stages.items()},
@@ -191,6 +192,7 @@ def build(papers: list[dict[str, Any]], vectors: np.ndarray, target: int, fit_ma
         "knn_preservation_k10": round(knn_preservation(all_vectors[:real], result.xy[:real]), 4),
         "example_labels": [", ".join(t[:3]) for t in terms[:8]],
         **conditions(target, real),
+        "peak_rss_mib": build_peak,
     }
 
 
