@@ -76,3 +76,34 @@ def test_series_fill_gaps_and_accumulate() -> None:
     assert [p["value"] for p in day_series(points, cumulative=True)] == [2, 2, 3]
     assert [p["value"] for p in day_series(points, cumulative=True, max_days=2)] == [2, 3]
     assert [p["label"] for p in month_series([("2024-12", 1), ("2025-02", 1)])] == ["2024-12", "2025-01", "2025-02"]
+
+
+def test_a_topics_trending_list_is_the_trending_rule_over_its_papers(settings: Settings, engine: Engine) -> None:
+    """One truth: /api/topics/{id} orders its trending papers exactly as community.trending.rank_papers."""
+    from paperwire.community.trending import as_of_for, rank_papers
+    from paperwire.storage import reader
+    from paperwire.storage.db import read_only
+    from paperwire.storage.papers import upsert_papers
+    from tests.topic_papers import topic_records
+
+    records = topic_records()
+    with engine.begin() as conn:
+        upsert_papers(conn, records)
+    app = make_app(settings)[0]
+    client = client_for(app)
+    csrf = login(client, make_user(engine)["email"])
+    for record in records[:3] + records[30:32]:
+        assert client.post(f"/papers/{record.id}/vote", data={"csrf_token": csrf}).status_code == 303
+    search = SearchService.from_settings(settings, engine)
+    search.update_index()
+    TopicMapService(search, Settings(**{**vars(settings), "map_topics": 3})).build()
+    topic_map = app.services.topics.current()
+    for topic in topic_map.topics:
+        data = client.get(f"/api/topics/{topic.id}").json()
+        shown = [item["paper"]["id"] for item in data["trending"]]
+        ids = [topic_map.ids[r] for r in topic_map.rows_of(topic.id)]
+        with read_only(engine) as conn:
+            _, as_of = as_of_for(conn, app.services.clock())
+            ranked = rank_papers(conn, settings, reader.papers_in_order(conn, ids), as_of)
+        assert shown == [r.paper_id for r in ranked if r.is_active]
+    assert sum(len(client.get(f"/api/topics/{t.id}").json()["trending"]) for t in topic_map.topics) == 5
