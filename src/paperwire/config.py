@@ -50,6 +50,12 @@ class Settings:
     # search
     embedder: str = "minilm"  # minilm | hashing | none
     index_dir: str = "paperwire-index"
+    # topic map (docs/topic-map.md): a derived artifact in INDEX_DIR/map, built by `paperwire map build`
+    map_days: int = 90  # papers of the last N days (counted back from the newest paper) are on the map
+    map_max_papers: int = 300_000  # the newest this many at most
+    map_topics: int = 0  # k-means topics; 0: sqrt(papers / 20), between 2 and 120
+    map_reducer: str = "tsne"  # tsne (PCA, then openTSNE) | pca
+    map_fit_max: int = 20_000  # t-SNE fits a sample of this many; the rest are placed by nearest neighbours
     # mail
     mail_backend: str = "console"  # console | smtp | memory; load_settings: smtp when only SMTP_URL is set
     smtp_url: str = "smtp://127.0.0.1:25"
@@ -105,6 +111,7 @@ class Settings:
     dkim_private_key_path: str = ""
     worker_ingest_interval_hours: int = 6
     worker_trending_interval_hours: int = 1
+    worker_map_rebuild_days: int = 7  # the worker rebuilds the topic map this often (and places new papers daily)
     worker_lease_s: int = 120  # the scheduler's lease; a second worker waits
     worker_poll_s: float = 30.0
 

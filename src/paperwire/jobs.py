@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from paperwire.community.trending import trending
+from paperwire.errors import NotFound
 from paperwire.ingest.github import GitHubClient, refresh_stars
 from paperwire.ingest.http import ArxivHttpClient
 from paperwire.ingest.sources import ingest_api
@@ -48,3 +49,20 @@ def github_stars(services: Services) -> Counts:
     """Star counts of recent papers' GitHub repositories, for paper pages and githubStars."""
     with GitHubClient(services.settings) as client:
         return dict(refresh_stars(services.engine, services.settings, client, services.clock()))
+
+
+def map_build(services: Services) -> Counts:
+    """Rebuild the topic map (every PAPERWIRE_WORKER_MAP_REBUILD_DAYS; 0 turns it off)."""
+    if services.settings.worker_map_rebuild_days <= 0:
+        return {"skipped": "PAPERWIRE_WORKER_MAP_REBUILD_DAYS is 0"}
+    return services.topics.build().as_dict()
+
+
+def map_update(services: Services) -> Counts:
+    """Place papers indexed since the last build on the map; builds it when there is none yet."""
+    if services.settings.worker_map_rebuild_days <= 0:
+        return {"skipped": "PAPERWIRE_WORKER_MAP_REBUILD_DAYS is 0"}
+    try:
+        return services.topics.update().as_dict()
+    except NotFound:
+        return services.topics.build().as_dict()

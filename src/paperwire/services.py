@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # imported where they are built: `paperwire search` needs onl
     from paperwire.mail import Mailer
     from paperwire.search.service import SearchService
     from paperwire.storage.versions import DataVersion
+    from paperwire.topics.service import TopicMapService
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Services:
     subscriptions: SubscriptionService
     bounces: BounceService
     community: Community
+    topics: TopicMapService
     caches: PageCaches
     clock: Clock  # now, in UTC: trending ages and digest days are measured with it
 
@@ -64,6 +66,13 @@ def build_search(settings: Settings, engine: Engine | None = None) -> SearchServ
     from paperwire.storage.db import make_engine
 
     return SearchService.from_settings(settings, engine or make_engine(settings))
+
+
+def build_topics(settings: Settings, search: SearchService) -> TopicMapService:
+    """The topic map service over a search service (`paperwire map` needs only these two)."""
+    from paperwire.topics.service import TopicMapService
+
+    return TopicMapService(search, settings)
 
 
 def build_services(
@@ -99,6 +108,7 @@ def build_services(
         subscriptions=SubscriptionService(engine, settings, clock=clock),
         bounces=BounceService(engine, settings, clock=clock),
         community=build_community(engine, settings, fetch),
+        topics=build_topics(settings, search),
         caches=PageCaches(),
         clock=clock,
     )

@@ -36,6 +36,8 @@ JOBS = (
     Job("keywords", jobs.keywords, lambda s: timedelta(hours=s.worker_ingest_interval_hours)),
     Job("github", jobs.github_stars, lambda s: timedelta(hours=s.github_refresh_hours)),
     Job("trending", jobs.trending_job, lambda s: timedelta(hours=s.worker_trending_interval_hours)),
+    Job("map", jobs.map_build, lambda s: timedelta(days=max(s.worker_map_rebuild_days, 1))),
+    Job("map-update", jobs.map_update, lambda s: timedelta(days=1)),
     Job("digest", jobs.digests, lambda s: timedelta(minutes=5)),  # the service knows when an edition is due
 )
 

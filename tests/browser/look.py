@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from paperwire.config import Settings
 from paperwire.search.service import SearchService
 from paperwire.storage.papers import upsert_papers
+from paperwire.topics.service import TopicMapService
 from tests.factories import make_record
 from tests.unit.community.support import PASSWORD, make_user, uvicorn_server
 
@@ -68,7 +69,9 @@ def add_library(settings: Settings, engine: Engine) -> tuple[date, date, list[st
         )
     with engine.begin() as conn:
         upsert_papers(conn, records)
-    SearchService.from_settings(settings, engine).update_index()
+    search = SearchService.from_settings(settings, engine)
+    search.update_index()
+    TopicMapService(search, settings).build()  # /map, /topics/{id} and /rising have something to show
     return today, today - timedelta(days=3), [r.id for r in records]
 
 

@@ -35,6 +35,9 @@ def _pages(site: Site) -> dict[str, str]:
         "discussion": f"/discuss/{paper}",
         "author": "/authors/Grace%20Hopper",
         "category": "/categories/cs.LG",
+        "map": "/map",
+        "topic": "/topics/0",
+        "rising": "/rising?days=30",
         "login": "/login",
         "signup": "/signup",
         "subscribe": "/subscribe",
@@ -57,6 +60,7 @@ def _digest_preferences_path(context: Any, site: Site) -> str:
     return path
 
 
+MAP_READY = "() => !document.getElementById('map') || document.getElementById('map').dataset.ready === '1'"
 SIMILAR_LOADED = "() => [...document.querySelectorAll('[data-similar-src]')].every(s => s.querySelector('ul, p, a'))"
 
 
@@ -76,6 +80,7 @@ def _sweep(
     for name, path in pages.items():
         page.goto(site.url + path)
         page.wait_for_function(SIMILAR_LOADED)
+        page.wait_for_function(MAP_READY)
         violations = axe_violations(page)
         results[name] = violations
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

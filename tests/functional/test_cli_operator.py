@@ -127,6 +127,8 @@ JSON_INVOCATIONS = {
     ],
     "mail test": ["mail", "test", "ada@example.org", "--json"],
     "worker": ["worker", "--once", "--json"],
+    "map build": ["map", "build", "--json"],
+    "map update": ["map", "update", "--json"],
 }
 
 
@@ -151,9 +153,11 @@ def prepare(name: str, database_url: str, tmp_path: Path, env: dict[str, str]) -
     """What the command needs first: papers and an index, accounts, a BEIR folder."""
     source = write_jsonl(tmp_path / "papers.jsonl", [paper_line(n) for n in range(1, 4)])
     beir = tmp_path / "beir"
-    if name in ("search", "similar", "index update"):
+    if name in ("search", "similar", "index update", "map build", "map update"):
         assert run(database_url, "ingest", "file", str(source)).returncode == 0
         assert run(database_url, "index", "rebuild", extra_env=env).returncode == 0
+    if name == "map update":
+        assert run(database_url, "map", "build", extra_env=env).returncode == 0
     if name.startswith("users ") and name != "users create":
         create(database_url, "root@example.org", "--admin")
         create(database_url, "ada@example.org")

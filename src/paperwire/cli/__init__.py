@@ -36,8 +36,9 @@ COMMAND_MODULES = {
     "subscribers": "digest",
     "worker": "worker",
     "mail": "mail",
+    "map": "map",
 }
-MODULES = ("db", "ingest", "stats", "search", "index", "evaluate", "serve", "users", "digest", "worker", "mail")
+MODULES = ("db", "ingest", "stats", "search", "index", "evaluate", "serve", "users", "digest", "worker", "mail", "map")
 
 
 def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:

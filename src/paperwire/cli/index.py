@@ -15,7 +15,7 @@ from paperwire.search.service import IndexReport, Progress
 
 app = typer.Typer(help="Build the search index (a derived artifact in PAPERWIRE_INDEX_DIR).", no_args_is_help=True)
 JSON_OPTION = typer.Option(False, "--json", help="Print a JSON report.")
-LABELS = {"embed": "embedding", "read": "reading papers", "index": "writing the index"}
+LABELS = {"embed": "embedding", "read": "reading papers", "index": "writing the index", "map": "building the map"}
 LINE_EVERY_S = 5.0  # not on a terminal: one progress line per stage at most this often (and at its end)
 
 

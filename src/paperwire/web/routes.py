@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from paperwire.web.views import accounts, api_docs, bounces, community, feeds, health, pages, subscribe
+from paperwire.web.views import accounts, api_docs, bounces, community, feeds, health, pages, subscribe, topics
 
 ROUTERS = (
     feeds.router,  # RSS / Atom; before pages so /categories/{cat}.atom wins over /categories/{cat}
@@ -14,6 +14,7 @@ ROUTERS = (
     bounces.router,  # the signed bounce and complaint webhook
     health.router,
     api_docs.router,  # Swagger UI, served locally
+    topics.router,  # the topic map, topic pages and their feeds, Rising
     # Last: the data pages and their JSON twins; /papers/{paper_id:path} matches any longer path.
     pages.router,
 )

@@ -135,6 +135,13 @@ class ClaimedBy(_Model):
     url: str
 
 
+class ChartPoint(_Model):
+    """One bar of a page's chart (the HTML page draws it; the table beside it lists the same numbers)."""
+
+    label: str
+    value: int
+
+
 class AuthorPage(_Model):
     name: str
     total: int
@@ -142,6 +149,7 @@ class AuthorPage(_Model):
     has_next: bool
     papers: list[DailyItem]
     claimed_by: list[ClaimedBy] = Field(description="accounts whose claim to be this author an admin approved")
+    papers_per_month: list[ChartPoint] = Field(description="{label: YYYY-MM, value: papers}, every month")
 
 
 class CategoryInfo(_Model):
@@ -156,6 +164,7 @@ class CategoryPage(_Model):
     page: int
     has_next: bool
     papers: list[DailyItem]
+    papers_per_day: list[ChartPoint] = Field(description="{label: YYYY-MM-DD, value: papers}, the last 30 days")
 
 
 class ChangesPage(_Model):

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from paperwire import __version__
 from paperwire.config import Settings
 from paperwire.search.text import STOP_WORDS, fold, stem_words
+from paperwire.web import charts
 from paperwire.web.flash import flash_message
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -70,6 +71,8 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         query_string=query_string,
         flash_message=flash_message,
         arxiv_abs_url=settings.arxiv_abs_url,
+        sparkline=charts.sparkline,
+        bar_chart=charts.bars_of,
     )
     templates.env.filters.update(highlight=highlight, url_part=url_part)
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms

@@ -12,10 +12,12 @@ from paperwire.community.trending import trending_window, weights_from
 from paperwire.config import Settings
 from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import charts as charts_repo
 from paperwire.storage import claims as claims_repo
 from paperwire.storage import reader
 from paperwire.storage.reader import PaperRow
 from paperwire.web.builders._papers import iso, paper_dict, paper_dicts
+from paperwire.web.charts import day_series, month_series
 
 PAGE_SIZE = 50
 MAX_LIMIT = 100
@@ -76,7 +78,8 @@ def build_category(conn: Connection, settings: Settings, category: str, page: in
     if info is None:
         raise NotFound(f"no papers in category {category[:60]!r}")
     listing = build_new(conn, settings, category, page)
-    return {**listing, "info": info}
+    per_day = day_series(charts_repo.category_days(conn, category))
+    return {**listing, "info": info, "papers_per_day": per_day}
 
 
 def build_author(conn: Connection, settings: Settings, name: str, page: int) -> dict[str, Any]:
@@ -91,6 +94,7 @@ def build_author(conn: Connection, settings: Settings, name: str, page: int) -> 
         "page": page,
         "has_next": page * PAGE_SIZE < total,
         "papers": _papers(conn, settings, rows),
+        "papers_per_month": month_series(charts_repo.author_months(conn, author["name"])),
         "claimed_by": [
             {"user_id": c["user_id"], "display_name": c["display_name"], "url": f"/users/{c['user_id']}"}
             for c in claims_repo.approved_for_author(conn, author["name"])

@@ -17,11 +17,13 @@ from paperwire.domain.links import github_name, split_links
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound, PaperwireError, UnknownPaper
 from paperwire.search.service import SearchService
+from paperwire.storage import charts as charts_repo
 from paperwire.storage import reader
 from paperwire.storage.github import stars_of
 from paperwire.storage.papers import get_versions
 from paperwire.storage.reader import PaperRow
 from paperwire.web.builders._papers import iso, paper_dicts, paper_path
+from paperwire.web.charts import day_series
 
 log = logging.getLogger(__name__)
 SIMILAR_LIMIT = 6
@@ -95,7 +97,9 @@ def build_paper(conn: Connection, settings: Settings, raw_id: str, include_hidde
     repo = github_name(paper["github_repo"])
     paper["github_name"] = repo
     paper["github_stars"] = stars_of(conn, [repo]).get(repo) if repo else None
-    return {"paper": paper}
+    # papers.upvotes counts the counted votes: a paper without any (most) costs no chart query.
+    votes = charts_repo.vote_days(conn, row.id) if row.upvotes > 0 else []
+    return {"paper": paper, "upvotes_by_day": day_series(votes, cumulative=True)}
 
 
 def build_similar(
