@@ -101,6 +101,13 @@ class SearchIndex:
         return idf
 
     @cached_property
+    def tfidf(self) -> sparse.csr_matrix:
+        """Unit-length TF-IDF rows (For You's lexical signal, search/personal.py)."""
+        weighted = sparse.csr_matrix(self.tf.multiply(self.idf[np.newaxis, :]))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted)
+
+    @cached_property
     def document_frequency(self) -> npt.NDArray[np.int64]:
         df: npt.NDArray[np.int64] = np.diff(self.lexical.weights.indptr)
         return df

@@ -197,3 +197,16 @@ def user_of_feed_token(conn: Connection, token_hash: str) -> int | None:
 def has_feed_token(conn: Connection, user_id: int) -> bool:
     query = select(feed_tokens.c.user_id).where(feed_tokens.c.user_id == user_id)
     return conn.execute(query).first() is not None
+
+
+def follows_of_users(conn: Connection, user_ids: Iterable[int]) -> dict[int, list[Follow]]:
+    """The follows of many users at once (a page of digest subscribers), oldest first."""
+    ids = sorted(set(user_ids))
+    found: dict[int, list[Follow]] = {user_id: [] for user_id in ids}
+    if not ids:
+        return found
+    query = select(follows.c.user_id, follows.c.kind, follows.c.target, follows.c.label, follows.c.created_at)
+    query = query.where(follows.c.user_id.in_(ids)).order_by(follows.c.created_at, follows.c.id)
+    for user_id, *rest in conn.execute(query):
+        found[user_id].append(Follow(*rest))
+    return found

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
-from paperwire.services import Services
 from paperwire.domain.citations import bibtex
+from paperwire.services import Services
 from paperwire.web.builders.daily import DailyQuery, build_daily
 from paperwire.web.builders.hf import hf_items, hf_paper
 from paperwire.web.builders.lists import build_author, build_category, build_changes, build_new, build_trending

@@ -1,0 +1,209 @@
+"""For You: the one ranking of papers for one reader, used by /for-you, /api/for-you, the private
+Atom feed and the digest's "Recommended for you" section.
+
+The reader's profile is what they did here: positives are saved papers, upvotes and the papers of
+authors they follow; negatives are their "Not relevant" clicks. Each candidate gets
+
+    score = w_linear * z(linear) + w_knn * z(knn) + w_lexical * z(lexical) - w_negative * z(near_negative)
+            + w_followed * [by a followed author]
+
+where z() standardises a signal over the candidates, `linear` is a logistic regression trained on the
+embeddings (positives against explicit negatives and papers sampled from the index), `knn` the
+cosine to the closest single positive (max-sim: a reader with two interests keeps both), `lexical`
+the TF-IDF cosine to the sum of the positives' term vectors, and `near_negative` the cosine to the
+closest "Not relevant" paper. The weights are tuned by bench/for_you.py on an earlier cut date than
+the one it reports (docs/benchmarks.md). Everything is numpy over the matrices the search index
+already holds in memory, so one reader's feed over the whole index is a few matrix products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sqlalchemy import Connection, Engine
+
+from paperwire.search.index import NO_DATE, SearchIndex
+from paperwire.storage import library, reader
+from paperwire.storage.db import read_only
+
+Rows = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Weights:
+    linear: float = 1.0
+    knn: float = 1.0
+    lexical: float = 0.6
+    negative: float = 0.5
+    followed: float = 1.5
+    sampled_negatives: int = 400  # papers drawn from the index as the classifier's background class
+    l2: float = 1.0
+
+
+WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one reader did: ids in the order they happened, newest first."""
+
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    followed_papers: dict[str, str] = field(default_factory=dict)  # paper id -> the followed author's name
+    searched_papers: dict[str, str] = field(default_factory=dict)  # paper id -> the followed search
+
+    @property
+    def is_cold(self) -> bool:
+        return not self.positives and not self.followed_papers
+
+
+@dataclass(frozen=True)
+class Pick:
+    paper_id: str
+    score: float
+    why: str
+
+
+def _z(values: Floats) -> Floats:
+    spread = float(values.std())
+    return (values - values.mean()) / spread if spread > 1e-12 else np.zeros_like(values)
+
+
+def _logistic(x: Floats, y: Floats, l2: float, steps: int = 60) -> Floats:
+    """Class-balanced L2 logistic regression by Newton's method (a few hundred rows, 384 columns)."""
+    x = np.hstack([x, np.ones((x.shape[0], 1))])
+    weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
+    w = np.zeros(x.shape[1])
+    ridge = l2 * np.eye(x.shape[1])
+    ridge[-1, -1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (weight * (p - y)) + ridge @ w
+        hessian = (x.T * (weight * p * (1 - p))) @ x + ridge
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return w
+
+
+def score_rows(
+    vectors: npt.NDArray[np.float32],
+    positives: Rows,
+    negatives: Rows,
+    candidates: Rows,
+    lexical: sparse.csr_matrix | None = None,
+    weights: Weights = WEIGHTS,
+    seed: int = 0,
+) -> tuple[Floats, Rows]:
+    """Scores of the candidate rows (higher is better) and, per candidate, the index into `positives`
+    of its closest positive (the "close to ..." explanation). `vectors` rows are unit length;
+    `lexical`, when given, has unit-length TF-IDF rows aligned with `vectors`."""
+    chosen = vectors[candidates].astype(np.float32)
+    liked = vectors[positives].astype(np.float32)
+    similarity = chosen @ liked.T
+    nearest = similarity.argmax(axis=1).astype(np.int64)
+    score = weights.knn * _z(similarity.max(axis=1).astype(np.float64))
+    rng = np.random.default_rng(seed)
+    background = rng.choice(len(vectors), size=min(weights.sampled_negatives, len(vectors)), replace=False)
+    background = np.setdiff1d(background, positives)
+    rows = np.concatenate([positives, negatives, background])
+    labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
+    w = _logistic(vectors[rows].astype(np.float64), labels, weights.l2)
+    score += weights.linear * _z(chosen.astype(np.float64) @ w[:-1])
+    if lexical is not None and weights.lexical:
+        profile = np.asarray(lexical[positives].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(profile))
+        if norm > 0:
+            score += weights.lexical * _z(np.asarray(lexical[candidates] @ (profile / norm)).ravel())
+    if len(negatives) and weights.negative:
+        disliked = vectors[negatives].astype(np.float32)
+        score -= weights.negative * _z((chosen @ disliked.T).max(axis=1).astype(np.float64))
+    return score, nearest
+
+
+def rank(
+    ids: Sequence[str],
+    vectors: npt.NDArray[np.float32],
+    profile: Profile,
+    candidates: Sequence[str],
+    titles: dict[str, str],
+    *,
+    lexical: sparse.csr_matrix | None = None,
+    limit: int = 50,
+    weights: Weights = WEIGHTS,
+) -> list[Pick]:
+    """The reader's best `limit` candidates, each with why. Papers the reader already saved, upvoted or
+    marked "Not relevant" are left out; so are candidates without a vector (not embedded yet)."""
+    position = {paper_id: row for row, paper_id in enumerate(ids)}
+    liked = list(dict.fromkeys([*profile.positives, *profile.followed_papers]))
+    positives = np.array([position[p] for p in liked if p in position], dtype=np.int64)
+    if profile.is_cold or not len(positives):
+        return []
+    seen = set(profile.positives) | set(profile.negatives)
+    pool = [p for p in dict.fromkeys(candidates) if p in position and p not in seen]
+    if not pool:
+        return []
+    negatives = np.array([position[p] for p in profile.negatives if p in position], dtype=np.int64)
+    rows = np.array([position[p] for p in pool], dtype=np.int64)
+    score, nearest = score_rows(vectors, positives, negatives, rows, lexical, weights)
+    score += weights.followed * np.array([p in profile.followed_papers for p in pool], dtype=np.float64)
+    order = np.argsort(-score, kind="stable")[:limit]
+    return [Pick(pool[i], float(score[i]), _why(pool[i], ids[positives[nearest[i]]], profile, titles)) for i in order]
+
+
+def _why(paper_id: str, closest: str, profile: Profile, titles: dict[str, str]) -> str:
+    if paper_id in profile.followed_papers:
+        return f"by {profile.followed_papers[paper_id]}, whom you follow"
+    if paper_id in profile.searched_papers:
+        return f"in your followed search '{profile.searched_papers[paper_id]}'"
+    title = titles.get(closest, closest)
+    return f"close to '{title[:90]}', which you {'saved or upvoted' if closest in profile.positives else 'follow'}"
+
+
+RECENT_DAYS = 14  # For You ranks the papers of the index's last two weeks
+FOLLOWED_AUTHOR_PAPERS = 200
+
+
+def load_profile(conn: Connection, user_id: int) -> Profile:
+    """The reader's signals, read from the library, votes and follows tables."""
+    saved = [item["paper_id"] for item in library.saved_items(conn, user_id, limit=1000)]
+    voted = [row.id for row in reader.papers_voted_by(conn, user_id, limit=1000)]
+    followed: dict[str, str] = {}
+    for follow in library.follows_of(conn, user_id, "author"):
+        spellings = reader.find_authors(conn, follow.label)
+        if spellings:
+            _, rows = reader.author_papers(conn, [a["id"] for a in spellings], FOLLOWED_AUTHOR_PAPERS, 0)
+            followed.update({row.id: follow.label for row in rows if row.id not in followed})
+    negatives = tuple(library.not_relevant_ids(conn, user_id))
+    return Profile(tuple(dict.fromkeys([*saved, *voted])), negatives, followed)
+
+
+def recent_ids(index: SearchIndex, days: int = RECENT_DAYS) -> list[str]:
+    """The index's papers dated within `days` of its newest paper."""
+    dated = index.dates[index.dates != NO_DATE]
+    if not len(dated):
+        return []
+    newest = int(dated.max())
+    rows = np.flatnonzero((index.dates != NO_DATE) & (index.dates > newest - days))
+    return [index.ids[row] for row in rows]
+
+
+def for_you(
+    engine: Engine, index: SearchIndex, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50
+) -> list[Pick]:
+    """THE For You ranking: the page, the API, the feed and the digest all call this."""
+    with read_only(engine) as conn:
+        profile = load_profile(conn, user_id)
+        pool = list(candidates) if candidates is not None else recent_ids(index)
+        if profile.is_cold or not index.has_vector.any():
+            return []
+        known = [p for p in [*profile.positives, *profile.followed_papers] if p in index.position]
+        titles = {row.id: row.title for row in reader.papers_by_id(conn, known[:2000]).values()}
+    usable = [p for p in pool if p in index.position and index.has_vector[index.position[p]]]
+    return rank(index.ids, index.vectors, profile, usable, titles, lexical=index.tfidf, limit=limit)
