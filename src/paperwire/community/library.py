@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Connection, Engine
 
 from paperwire.community import ratelimit
 from paperwire.community._common import require_active, require_visible_paper, utcnow
+from paperwire.community.library_import import parse_import
 from paperwire.config import Settings
 from paperwire.domain.names import name_key
 from paperwire.domain.papers import is_category
-from paperwire.errors import Conflict, InvalidInput, NotFound
+from paperwire.errors import Conflict, InvalidInput, NotFound, RateLimited, UpstreamUnavailable
 from paperwire.storage import library as repo
 from paperwire.storage import reader
 from paperwire.storage.db import read_only
@@ -66,10 +68,26 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+Indexer = Callable[[str, str], tuple[str, bool]]  # SubmissionService.index: (arXiv id, who) -> (id, new)
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    fetched: list[str] = field(default_factory=list)  # unknown here, fetched from arXiv
+    errors: list[dict[str, object]] = field(default_factory=list)  # {line, error}
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
 @dataclass
 class LibraryService:
     engine: Engine
     settings: Settings
+    index_paper: Indexer | None = None  # fetches unknown arXiv ids through the polite client
 
     def _hit(self, conn: Connection, user: User) -> None:
         require_active(user)
@@ -184,6 +202,46 @@ class LibraryService:
             if found is None or not found.is_public:
                 raise NotFound(f"no public collection {public_id[:40]!r}")
             return found, repo.collection_paper_ids(conn, found.id)
+
+    def import_into(self, user: User, collection_id: int, text: str, *, dry_run: bool = False) -> ImportReport:
+        """Add every arXiv id of a BibTeX file or id list to the collection; unknown ids are fetched
+        from arXiv first; bad entries are reported by line and skipped. One write for the lot."""
+        report = ImportReport(dry_run=dry_run)
+        with self.engine.begin() as conn:
+            collection = self.owned(conn, user, collection_id)
+            self._hit(conn, user)
+            present = set(repo.collection_paper_ids(conn, collection_id))
+        wanted: list[str] = []
+        for entry in parse_import(text):
+            if entry.arxiv_id is None:
+                report.errors.append({"line": entry.line, "error": entry.error})
+            elif entry.arxiv_id in present or entry.arxiv_id in wanted:
+                report.already.append(entry.arxiv_id)
+            elif self._ensure_paper(user, entry.line, entry.arxiv_id, report, dry_run):
+                wanted.append(entry.arxiv_id)
+        if len(present) + len(wanted) > MAX_COLLECTION_PAPERS:
+            raise InvalidInput(f"collection {collection.name!r} would pass {MAX_COLLECTION_PAPERS:,} papers")
+        report.added = wanted
+        if not dry_run:
+            with self.engine.begin() as conn:
+                for paper_id in wanted:
+                    self._add(conn, user, collection, paper_id)
+        return report
+
+    def _ensure_paper(self, user: User, line: int, paper_id: str, report: ImportReport, dry_run: bool) -> bool:
+        with read_only(self.engine) as conn:
+            if reader.is_visible(conn, paper_id):
+                return True
+        if dry_run or self.index_paper is None:
+            report.errors.append({"line": line, "error": f"{paper_id} is not stored here yet"})
+            return False
+        try:
+            self.index_paper(paper_id, f"user:{user.id}")
+        except (NotFound, InvalidInput, UpstreamUnavailable, RateLimited) as error:
+            report.errors.append({"line": line, "error": f"{paper_id}: {error}"})
+            return False
+        report.fetched.append(paper_id)
+        return True
 
     # the private feed token
 

@@ -30,12 +30,13 @@ class Community:
 
 def build_community(engine: Engine, settings: Settings, fetch: Fetcher | None = None) -> Community:
     """`fetch` gets one arXiv record by id; by default through the polite client at settings.arxiv_api_url."""
+    submissions = SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, engine, interactive=True))
     return Community(
         accounts=AccountService(engine, settings),
         votes=VoteService(engine, settings),
         comments=CommentService(engine, settings),
-        submissions=SubmissionService(engine, settings, fetch or arxiv_fetcher(settings, engine, interactive=True)),
+        submissions=submissions,
         moderation=ModerationService(engine),
         claims=ClaimService(engine),
-        library=LibraryService(engine, settings),
+        library=LibraryService(engine, settings, submissions.index),
     )

@@ -4,6 +4,7 @@ published, announced, abs_url, primary_category, doi, journal_ref)."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -113,3 +114,32 @@ def csl_json(paper: dict[str, Any], key: str | None = None) -> dict[str, Any]:
     if paper.get("journal_ref"):
         item["container-title"] = paper["journal_ref"]
     return item
+
+
+# name -> (file extension, media type)
+EXPORT_FORMATS = {
+    "bibtex": ("bib", "application/x-bibtex; charset=utf-8"),
+    "ris": ("ris", "application/x-research-info-systems; charset=utf-8"),
+    "csl": ("json", "application/vnd.citationstyles.csl+json; charset=utf-8"),
+    "jsonl": ("jsonl", "application/x-ndjson; charset=utf-8"),
+}
+
+
+def export_text(papers: Sequence[dict[str, Any]], fmt: str, notes: dict[str, str] | None = None) -> str:
+    """A library or collection in one of EXPORT_FORMATS (the caller checked `fmt`). Keys are cite_keys."""
+    notes = notes or {}
+    keys = cite_keys(papers)
+    if fmt == "bibtex":
+        return bibtex_all(papers)
+    if fmt == "ris":
+        return "".join(ris(paper) for paper in papers)
+    if fmt == "csl":
+        return json.dumps([csl_json(p, k) for p, k in zip(papers, keys, strict=True)], ensure_ascii=False, indent=1)
+    return "".join(
+        json.dumps(_json_line(p, k, notes), ensure_ascii=False) + "\n" for p, k in zip(papers, keys, strict=True)
+    )
+
+
+def _json_line(paper: dict[str, Any], key: str, notes: dict[str, str]) -> dict[str, Any]:
+    fields = ("id", "title", "authors", "abstract", "published", "primary_category", "doi", "abs_url")
+    return {"key": key, **{name: paper.get(name) for name in fields}, "note": notes.get(paper["id"], "")}

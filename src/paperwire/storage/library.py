@@ -13,9 +13,17 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
+from paperwire.storage.db import next_seq
 from paperwire.storage.library_tables import collection_items, collections, feed_tokens, feedback, follows
 from paperwire.storage.library_tables import library_items as items
 from paperwire.storage.papers import insert_ignore
+
+
+def _changed(conn: Connection, changed: bool) -> bool:
+    """Pages show the viewer's follow and save state, so a change moves the data version (ETags)."""
+    if changed:
+        next_seq(conn, "library")
+    return changed
 
 
 @dataclass(frozen=True)
@@ -42,12 +50,14 @@ class Collection:
 
 def add_follow(conn: Connection, user_id: int, kind: str, target: str, label: str, now: datetime) -> bool:
     row = {"user_id": user_id, "kind": kind, "target": target, "label": label, "created_at": now}
-    return conn.execute(insert_ignore(conn, follows).values(**row).returning(follows.c.id)).first() is not None
+    return _changed(
+        conn, conn.execute(insert_ignore(conn, follows).values(**row).returning(follows.c.id)).first() is not None
+    )
 
 
 def remove_follow(conn: Connection, user_id: int, kind: str, target: str) -> bool:
     where = (follows.c.user_id == user_id, follows.c.kind == kind, follows.c.target == target)
-    return conn.execute(delete(follows).where(*where).returning(follows.c.id)).first() is not None
+    return _changed(conn, conn.execute(delete(follows).where(*where).returning(follows.c.id)).first() is not None)
 
 
 def follows_of(conn: Connection, user_id: int, kind: str | None = None) -> list[Follow]:
@@ -69,12 +79,14 @@ def count_follows(conn: Connection, user_id: int) -> int:
 
 def save_paper(conn: Connection, user_id: int, paper_id: str, now: datetime) -> bool:
     row = {"user_id": user_id, "paper_id": paper_id, "note": "", "saved_at": now}
-    return conn.execute(insert_ignore(conn, items).values(**row).returning(items.c.paper_id)).first() is not None
+    return _changed(
+        conn, conn.execute(insert_ignore(conn, items).values(**row).returning(items.c.paper_id)).first() is not None
+    )
 
 
 def unsave_paper(conn: Connection, user_id: int, paper_id: str) -> bool:
     where = (items.c.user_id == user_id, items.c.paper_id == paper_id)
-    return conn.execute(delete(items).where(*where).returning(items.c.paper_id)).first() is not None
+    return _changed(conn, conn.execute(delete(items).where(*where).returning(items.c.paper_id)).first() is not None)
 
 
 def set_note(conn: Connection, user_id: int, paper_id: str, note: str) -> bool:

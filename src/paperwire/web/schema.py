@@ -137,6 +137,9 @@ class ClaimedBy(_Model):
 
 class AuthorPage(_Model):
     name: str
+    spellings: list[str] = Field(
+        description="the stored spellings of this author merged on this page, the shown one first"
+    )
     total: int
     page: int
     has_next: bool
