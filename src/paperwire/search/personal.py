@@ -7,8 +7,9 @@ authors they follow; negatives are their "Not relevant" clicks. Each candidate g
     score = w_linear * z(linear) + w_knn * z(knn) + w_lexical * z(lexical) - w_negative * z(near_negative)
             + w_followed * [by a followed author]
 
-where z() standardises a signal over the candidates, `linear` is a logistic regression trained on the
-embeddings (positives against explicit negatives and papers sampled from the index), `knn` the
+where z() standardises a signal by its spread over papers sampled from the whole index, `linear` is
+a logistic regression trained on the embeddings (positives against explicit negatives and those
+sampled papers), `knn` the
 cosine to the closest single positive (max-sim: a reader with two interests keeps both), `lexical`
 the TF-IDF cosine to the sum of the positives' term vectors, and `near_negative` the cosine to the
 closest "Not relevant" paper. The weights are tuned by bench/for_you.py on an earlier cut date than
@@ -69,9 +70,12 @@ class Pick:
     why: str
 
 
-def _z(values: Floats) -> Floats:
-    spread = float(values.std())
-    return (values - values.mean()) / spread if spread > 1e-12 else np.zeros_like(values)
+def _z(values: Floats, reference: Floats) -> Floats:
+    """Standardise by a reference sample drawn from the whole index (not by the candidates), so a
+    paper's score does not depend on which other papers are ranked with it: the digest's pool and
+    the page's two weeks order the papers they share the same way."""
+    spread = float(reference.std())
+    return (values - reference.mean()) / spread if spread > 1e-12 else np.zeros_like(values)
 
 
 def _logistic(x: Floats, y: Floats, l2: float, steps: int = 60) -> Floats:
@@ -104,26 +108,30 @@ def score_rows(
     """Scores of the candidate rows (higher is better) and, per candidate, the index into `positives`
     of its closest positive (the "close to ..." explanation). `vectors` rows are unit length;
     `lexical`, when given, has unit-length TF-IDF rows aligned with `vectors`."""
-    chosen = vectors[candidates].astype(np.float32)
-    liked = vectors[positives].astype(np.float32)
-    similarity = chosen @ liked.T
-    nearest = similarity.argmax(axis=1).astype(np.int64)
-    score = weights.knn * _z(similarity.max(axis=1).astype(np.float64))
     rng = np.random.default_rng(seed)
     background = rng.choice(len(vectors), size=min(weights.sampled_negatives, len(vectors)), replace=False)
     background = np.setdiff1d(background, positives)
     rows = np.concatenate([positives, negatives, background])
     labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
     w = _logistic(vectors[rows].astype(np.float64), labels, weights.l2)
-    score += weights.linear * _z(chosen.astype(np.float64) @ w[:-1])
+    both = np.concatenate([candidates, background])
+    chosen = vectors[both].astype(np.float32)
+    n = len(candidates)
+    similarity = chosen @ vectors[positives].astype(np.float32).T
+    nearest = similarity[:n].argmax(axis=1).astype(np.int64)
+    signals = [(weights.knn, similarity.max(axis=1).astype(np.float64))]
+    signals.append((weights.linear, chosen.astype(np.float64) @ w[:-1]))
     if lexical is not None and weights.lexical:
         profile = np.asarray(lexical[positives].sum(axis=0)).ravel()
         norm = float(np.linalg.norm(profile))
         if norm > 0:
-            score += weights.lexical * _z(np.asarray(lexical[candidates] @ (profile / norm)).ravel())
+            signals.append((weights.lexical, np.asarray(lexical[both] @ (profile / norm)).ravel()))
     if len(negatives) and weights.negative:
-        disliked = vectors[negatives].astype(np.float32)
-        score -= weights.negative * _z((chosen @ disliked.T).max(axis=1).astype(np.float64))
+        near_negative = (chosen @ vectors[negatives].astype(np.float32).T).max(axis=1).astype(np.float64)
+        signals.append((-weights.negative, near_negative))
+    score = np.zeros(n)
+    for weight, values in signals:
+        score += weight * _z(values[:n], values[n:])
     return score, nearest
 
 
