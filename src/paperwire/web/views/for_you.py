@@ -14,6 +14,7 @@ from paperwire.storage.users import User
 from paperwire.web.builders.library import for_you_items
 from paperwire.web.deps import CommunityDep, search_of, services_of, settings_of
 from paperwire.web.flash import flash
+from paperwire.web.schema import ForYouItem, ForYouPage
 from paperwire.web.syndication import MEDIA_TYPES, FeedMeta, render_feed
 from paperwire.web.views.accounts import LoggedIn, PageAuth, api_user, redirect, render
 from paperwire.web.views.library import to_login
@@ -40,11 +41,14 @@ def for_you_page(request: Request, auth: PageAuth) -> Response:
     return render(request, "library/for_you.html", auth, **for_you_data(request, user.id, 50))
 
 
-@router.get("/api/for-you", name="api.for_you", tags=["library"])
+@router.get("/api/for-you", name="api.for_you", tags=["library"], response_model=ForYouPage)
 def api_for_you(request: Request, user: ApiUser, limit: int = Query(50, ge=1, le=200)) -> JSONResponse:
-    """The token owner's For You ranking: {items: [daily-papers items + why, score], cold}."""
+    """The token owner's For You ranking (the same as /for-you and the digest): {items, cold}."""
     data = for_you_data(request, user.id, limit)
-    return JSONResponse({"items": data["items"], "cold": data["cold"]}, headers={"Cache-Control": "no-store"})
+    fields = set(ForYouItem.model_fields)
+    items = [ForYouItem(**{k: v for k, v in item.items() if k in fields}) for item in data["items"]]
+    body = ForYouPage(items=items, cold=data["cold"]).model_dump()
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/for-you/token", include_in_schema=False)
