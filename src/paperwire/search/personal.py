@@ -84,7 +84,7 @@ def _logistic(x: Floats, y: Floats, l2: float, steps: int = 60) -> Floats:
     weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
     w = np.zeros(x.shape[1])
     ridge = l2 * np.eye(x.shape[1])
-    ridge[-1, -1] = 0.0
+    ridge[-1, -1] = 1e-6  # the bias is all but free; a little keeps one-class or tiny inputs solvable
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(x @ w)))
         gradient = x.T @ (weight * (p - y)) + ridge @ w
@@ -113,7 +113,10 @@ def score_rows(
     background = np.setdiff1d(background, positives)
     rows = np.concatenate([positives, negatives, background])
     labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
-    w = _logistic(vectors[rows].astype(np.float64), labels, weights.l2)
+    if labels.min() == labels.max():  # nothing to tell apart (a tiny index that is all positives)
+        w = np.zeros(vectors.shape[1] + 1)
+    else:
+        w = _logistic(vectors[rows].astype(np.float64), labels, weights.l2)
     both = np.concatenate([candidates, background])
     chosen = vectors[both].astype(np.float32)
     n = len(candidates)
