@@ -213,7 +213,7 @@ def is_author_variant(query: str, name: str) -> bool:
     given names that agree or where one side is an initial ("jun suzuki", "Jun Suzuki", "J. Suzuki",
     "Jún Suzuki" are variants; "Jiro Suzuki" is not a variant of "Jun Suzuki"). Case and accents never matter."""
     asked, found = _name_words(query), _name_words(name)
-    if not asked or not found or asked[-1] != found[-1]:
+    if not asked or not found or asked[-1] != found[-1] or (len(asked) > 1) != (len(found) > 1):
         return False
     for mine, theirs in zip(asked[:-1], found[:-1], strict=False):
         short, long = sorted((mine, theirs), key=len)
