@@ -36,8 +36,22 @@ COMMAND_MODULES = {
     "subscribers": "digest",
     "worker": "worker",
     "mail": "mail",
+    "library": "library",
 }
-MODULES = ("db", "ingest", "stats", "search", "index", "evaluate", "serve", "users", "digest", "worker", "mail")
+MODULES = (
+    "db",
+    "ingest",
+    "stats",
+    "search",
+    "index",
+    "evaluate",
+    "serve",
+    "users",
+    "digest",
+    "worker",
+    "mail",
+    "library",
+)
 
 
 def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:

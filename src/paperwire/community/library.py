@@ -164,6 +164,16 @@ class LibraryService:
             raise NotFound(f"no collection {collection_id} in your library")
         return found
 
+    def collection_named(self, user: User, name: str, *, create: bool = False) -> int:
+        """The id of the user's collection called `name`; `create` makes it when missing."""
+        with read_only(self.engine) as conn:
+            found = [c.id for c in repo.collections_of(conn, user.id) if c.name == " ".join(name.split())]
+        if found:
+            return found[0]
+        if not create:
+            raise NotFound(f"no collection named {name[:80]!r} (add --create to make it)")
+        return self.create_collection(user, name)
+
     def add_to_collection(self, user: User, collection_id: int, paper_id: str) -> bool:
         """Add (and save) a paper; a paper already there is a no-op; a full collection is refused."""
         with self.engine.begin() as conn:
