@@ -104,3 +104,25 @@ def test_digest_recommendations_are_the_for_you_ranking(
     assert recommended == [pid for pid in page_order if pid in pool.papers][:5]
     page_why = {i["id"]: i["why"].removeprefix("Why: ") for i in page}
     assert [item.why for item in items if item.section == "recommended"] == [page_why[pid] for pid in recommended]
+
+
+def test_the_digest_reads_follows_from_the_follows_table(
+    settings: Settings, engine: Engine, build_index: Callable[[], None]
+) -> None:
+    papers = _papers(engine)
+    build_index()
+    other = make_paper(engine, title="Elsewhere", authors=("Jun Suzuki",), categories=("math.CO",), announced=DAY)
+    user = make_user(engine)
+    app, _ = make_app(settings)
+    client = client_for(app)
+    csrf = login(client, user["email"])
+    assert client.post("/account/digest", data={"csrf_token": csrf}).status_code == 303
+    client.post("/follow", data={"csrf_token": csrf, "kind": "author", "target": "jun suzuki"})
+    pool = build_pool(engine, settings, DAY, datetime(2025, 1, 3, 20, tzinfo=UTC), app.services.digest.matcher)
+    with engine.connect() as conn:
+        subscriber = subscribers_repo.get_by_email(conn, user["email"])
+        assert subscriber is not None
+        [(_, items)] = choose_for_page(conn, settings, [subscriber], pool, DAY)
+    followed = [(item.id, item.why) for item in items if item.section == "authors"]
+    assert followed == [(other, "by Jun Suzuki, whom you follow")]
+    assert not {item.id for item in items if item.section == "authors"} & set(papers["graphs"])
