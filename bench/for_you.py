@@ -231,9 +231,18 @@ def main() -> None:
     weights, tried = tune(tuning, vectors, lexical)
     print(f"tuned on {tune_cut}: {weights} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
     report = split(papers, report_cut, args.users, seed=1)
-    ours = evaluate_ours(report, _signals(report, vectors, lexical), weights)
-    knn_only = evaluate_ours(report, _signals(report, vectors, lexical), Weights(linear=0, knn=1, lexical=0))
+    report_signals = _signals(report, vectors, lexical)
+    ours = evaluate_ours(report, report_signals, weights)
+    knn_only = evaluate_ours(report, report_signals, Weights(linear=0, knn=1, lexical=0))
+    print(
+        f"ours on {report_cut}: R@20 {ours[0]:.3f} nDCG@20 {ours[1]:.3f} ({time.monotonic() - started:.0f} s)",
+        file=sys.stderr,
+    )
     svm = evaluate_svm(report, lexical)
+    print(
+        f"svm on {report_cut}: R@20 {svm[0]:.3f} nDCG@20 {svm[1]:.3f} ({time.monotonic() - started:.0f} s)",
+        file=sys.stderr,
+    )
     all_lexical = tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
     timing = latency(vectors, all_lexical, len(all_papers), weights)
     result = {
