@@ -188,3 +188,27 @@ def test_account_export_and_delete_take_everything(settings: Settings, engine: E
         library_tables.feedback,
     ):
         assert _count(engine, table) == 0
+
+
+def test_a_collection_holds_at_most_ten_thousand_papers(settings: Settings, engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    from paperwire.storage import library as repo
+    from paperwire.storage.papers import upsert_papers
+    from tests.factories import make_record
+
+    records = [make_record(id=f"2601.{n:05d}", title=f"Paper {n}", abstract="x") for n in range(10_001)]
+    with engine.begin() as conn:
+        upsert_papers(conn, records)
+    client, csrf, _ = _client(settings, engine)
+    collection = client.post("/collections", data={"csrf_token": csrf, "name": "Big"}).headers["location"]
+    collection_id = int(collection.rsplit("/", 1)[1])
+    now = datetime.now(UTC)
+    with engine.begin() as conn:  # filled directly: 10,000 form posts would only test the rate limit
+        for record in records[:10_000]:
+            repo.add_to_collection(conn, collection_id, record.id, now)
+    full = client.post(f"{collection}/add", data={"csrf_token": csrf, "paper": records[-1].id})
+    assert full.status_code == 400
+    assert "is full (10,000 papers)" in full.text
+    assert _count(engine, library_tables.collection_items) == 10_000
+    assert _count(engine, library_tables.library_items) == 0  # nothing half-written: not saved either
