@@ -87,6 +87,13 @@ def tfidf(texts: list[str]) -> Any:
     return vectorizer.fit_transform(texts).tocsr().astype(np.float32)
 
 
+def unigram_tfidf(texts: list[str]) -> Any:
+    """For the latency run only: single words, like the index's own TF-IDF (search/index.py `tfidf`)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(min_df=3, sublinear_tf=True, dtype=np.float32).fit_transform(texts).tocsr()
+
+
 def split(papers: list[dict[str, Any]], cut: date, users: int, seed: int) -> dict[str, Any]:
     """Authors with papers on both sides of `cut`; the candidate rows of the window after it."""
     end = cut + timedelta(days=WINDOW_DAYS)
@@ -129,6 +136,7 @@ def _signals(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> list[np
         Weights(linear=1, knn=0, lexical=0),
         Weights(linear=0, knn=1, lexical=0),
         Weights(linear=0, knn=0, lexical=1),
+        Weights(linear=0, knn=0, lexical=0, lexical_knn=1),
     ]
     found = []
     for _, positives, _ in data["authors"]:
@@ -138,7 +146,7 @@ def _signals(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> list[np
 
 
 def evaluate_ours(data: dict[str, Any], signals: list[np.ndarray], weights: Weights) -> tuple[float, float]:
-    mix = np.array([weights.linear, weights.knn, weights.lexical])
+    mix = np.array([weights.linear, weights.knn, weights.lexical, weights.lexical_knn])
     candidates = data["candidates"]
     scores = []
     for (_, _, relevant), signal in zip(data["authors"], signals, strict=True):
@@ -167,20 +175,29 @@ def _mean(pairs: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.fmean(p[0] for p in pairs), statistics.fmean(p[1] for p in pairs)
 
 
-GRID = {"linear": (0.0, 0.5, 1.0), "knn": (0.0, 0.5, 1.0), "lexical": (0.0, 0.5, 1.0, 2.0)}
+GRID = {
+    "linear": (0.0, 0.5, 1.0),
+    "knn": (0.0, 0.5, 1.0),
+    "lexical": (0.0, 0.5, 1.0, 2.0),
+    "lexical_knn": (0.0, 0.5, 1.0, 2.0),
+}
 
 
 def tune(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> tuple[Weights, list[dict[str, Any]]]:
     signals = _signals(data, vectors, lexical)
     tried = []
-    for linear, knn, lex in itertools.product(*GRID.values()):
-        if linear == knn == lex == 0:
+    for linear, knn, lex, lex_knn in itertools.product(*GRID.values()):
+        if linear == knn == lex == lex_knn == 0:
             continue
-        weights = Weights(linear=linear, knn=knn, lexical=lex)
+        weights = Weights(linear=linear, knn=knn, lexical=lex, lexical_knn=lex_knn)
         recall, ndcg = evaluate_ours(data, signals, weights)
-        tried.append({"linear": linear, "knn": knn, "lexical": lex, "recall@20": recall, "ndcg@20": ndcg})
+        tried.append({**GRID_NAMES(weights), "recall@20": recall, "ndcg@20": ndcg})
     best = max(tried, key=lambda t: t["ndcg@20"])
-    return Weights(linear=best["linear"], knn=best["knn"], lexical=best["lexical"]), tried
+    return Weights(**{k: best[k] for k in GRID}), tried
+
+
+def GRID_NAMES(weights: Weights) -> dict[str, float]:
+    return {name: getattr(weights, name) for name in GRID}
 
 
 def latency(vectors: np.ndarray, lexical_all: Any, total: int, weights: Weights, runs: int = 30) -> dict[str, float]:
@@ -190,12 +207,14 @@ def latency(vectors: np.ndarray, lexical_all: Any, total: int, weights: Weights,
     filler /= np.linalg.norm(filler, axis=1, keepdims=True)
     matrix = np.concatenate([vectors, filler]) if len(filler) else vectors[:total]
     ids = [str(i) for i in range(total)]
+    position = {paper_id: row for row, paper_id in enumerate(ids)}  # the index keeps this (SearchIndex.position)
     timings = []
     for run in range(runs):
         liked = tuple(str(i) for i in rng.choice(len(vectors), size=10, replace=False))
         disliked = tuple(str(i) for i in rng.choice(len(vectors), size=3, replace=False))
         started = time.perf_counter()
-        rank(ids, matrix, Profile(liked, disliked), ids, {}, lexical=lexical_all, limit=50, weights=weights)
+        profile = Profile(liked, disliked)
+        rank(ids, matrix, profile, ids, {}, lexical=lexical_all, limit=50, weights=weights, position=position)
         if run:  # the first run warms the BLAS threads and caches
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
@@ -212,7 +231,24 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--report-cut", type=date.fromisoformat, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/for_you.json")
+    parser.add_argument("--latency-only", action="store_true", help="Only the feed latency (default weights).")
     args = parser.parse_args()
+    if args.latency_only:
+        all_papers = read_papers()
+        vectors = load_vectors(args.vectors, len(all_papers))
+        all_lexical = unigram_tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
+        timing = latency(vectors, all_lexical, len(all_papers), Weights())
+        print(
+            json.dumps(
+                {
+                    "latency": timing,
+                    "papers": len(all_papers),
+                    "real_vectors": len(vectors),
+                    "load_average": os.getloadavg(),
+                }
+            )
+        )
+        return
     started = time.monotonic()
     all_papers = read_papers()
     vectors = load_vectors(args.vectors, len(all_papers))
@@ -243,7 +279,7 @@ def main() -> None:
         f"svm on {report_cut}: R@20 {svm[0]:.3f} nDCG@20 {svm[1]:.3f} ({time.monotonic() - started:.0f} s)",
         file=sys.stderr,
     )
-    all_lexical = tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
+    all_lexical = unigram_tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
     timing = latency(vectors, all_lexical, len(all_papers), weights)
     result = {
         "date": datetime.now(UTC).date().isoformat(),
@@ -257,7 +293,7 @@ def main() -> None:
         "authors": len(report["authors"]),
         "eligible_authors": report["eligible"],
         "candidates": len(report["candidates"]),
-        "weights": {"linear": weights.linear, "knn": weights.knn, "lexical": weights.lexical},
+        "weights": GRID_NAMES(weights),
         "ours": {"recall@20": ours[0], "ndcg@20": ours[1]},
         "svm": {"recall@20": svm[0], "ndcg@20": svm[1]},
         "knn_only": {"recall@20": knn_only[0], "ndcg@20": knn_only[1]},
