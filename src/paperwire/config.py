@@ -80,6 +80,7 @@ class Settings:
     submissions_per_hour: int = 20
     votes_per_minute: int = 60
     comments_per_hour: int = 30
+    library_writes_per_minute: int = 60  # follows, saves, notes, collections, "Not relevant" and imports per user
 
     # digests
     digest_send_hour_utc: int = 13  # the worker prepares and sends the day's edition from this hour on

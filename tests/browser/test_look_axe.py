@@ -72,6 +72,7 @@ def _sweep(
     if logged_in:
         log_in(context, site)
         pages |= {"account": "/account", "profile": f"/users/{site.reader['id']}"}
+        pages |= {"for-you": "/for-you", "library": "/library", "following": "/following"}
         pages["digest-preferences"] = _digest_preferences_path(context, site)
     pages = {name: path for name, path in pages.items() if only is None or name in only}
     results: dict[str, Any] = {}
@@ -92,6 +93,7 @@ def _sweep(
 
 
 ACCOUNT_PAGES = {"account", "profile", "digest-preferences", "submit", "discussion", "paper", "home"}
+ACCOUNT_PAGES |= {"for-you", "library", "following"}
 VARIANTS: dict[str, tuple[dict[str, Any], bool, set[str] | None]] = {
     "desktop": ({"viewport": DESKTOP}, False, None),
     "phone": ({"viewport": PHONE, "is_mobile": True, "has_touch": True}, False, None),

@@ -126,6 +126,7 @@ JSON_INVOCATIONS = {
         "--json",
     ],
     "mail test": ["mail", "test", "ada@example.org", "--json"],
+    "library import": ["library", "import", "ada@example.org", "Reading", "{ids}", "--create", "--json"],
     "worker": ["worker", "--once", "--json"],
     "map build": ["map", "build", "--json"],
     "map update": ["map", "update", "--json"],
@@ -158,7 +159,7 @@ def prepare(name: str, database_url: str, tmp_path: Path, env: dict[str, str]) -
         assert run(database_url, "index", "rebuild", extra_env=env).returncode == 0
     if name == "map update":
         assert run(database_url, "map", "build", extra_env=env).returncode == 0
-    if name.startswith("users ") and name != "users create":
+    if (name.startswith("users ") and name != "users create") or name == "library import":
         create(database_url, "root@example.org", "--admin")
         create(database_url, "ada@example.org")
     if name == "eval beir":
@@ -166,7 +167,9 @@ def prepare(name: str, database_url: str, tmp_path: Path, env: dict[str, str]) -
         (beir / "corpus.jsonl").write_text(json.dumps({"_id": "1", "title": "Graphs", "text": "graph nets"}) + "\n")
         (beir / "queries.jsonl").write_text(json.dumps({"_id": "q1", "text": "graph"}) + "\n")
         (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\t1\t1\n")
-    return {"source": str(source), "beir": str(beir)}
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2501.00001\nnot an id\n")
+    return {"source": str(source), "beir": str(beir), "ids": str(ids)}
 
 
 @pytest.mark.slow

@@ -37,8 +37,23 @@ COMMAND_MODULES = {
     "worker": "worker",
     "mail": "mail",
     "map": "map",
+    "library": "library",
 }
-MODULES = ("db", "ingest", "stats", "search", "index", "evaluate", "serve", "users", "digest", "worker", "mail", "map")
+MODULES = (
+    "db",
+    "ingest",
+    "stats",
+    "search",
+    "index",
+    "evaluate",
+    "serve",
+    "users",
+    "digest",
+    "worker",
+    "mail",
+    "map",
+    "library",
+)
 
 
 def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:

@@ -41,6 +41,12 @@ def _find(conn: Connection, ref: str) -> User:
     return user
 
 
+def find_account(engine: Engine, ref: str) -> User:
+    """The account an operator names (id or e-mail address), or NotFound."""
+    with read_only(engine) as conn:
+        return _find(conn, ref)
+
+
 def list_accounts(
     engine: Engine, *, admins: bool = False, banned: bool = False, limit: int = 100
 ) -> list[dict[str, Any]]:

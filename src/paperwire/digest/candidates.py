@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Connection
 
@@ -25,6 +25,9 @@ from paperwire.domain.ranking import Ranked
 from paperwire.errors import PaperwireError
 from paperwire.storage import reader
 from paperwire.storage.reader import PaperRow
+
+if TYPE_CHECKING:
+    from paperwire.search.personal import Pick
 
 log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+")
@@ -119,9 +122,12 @@ class KeywordMatcher:
 
 
 class RankIds(Protocol):
-    """What saved searches need of the SearchService: ranked paper ids for a query."""
+    """What saved searches and "Recommended for you" need of the SearchService: ranked paper ids for a
+    query, and a reader's For You ranking (search/personal.py) restricted to candidates."""
 
     def rank_ids(self, query: str, *, mode: str = "hybrid", limit: int = 100) -> list[str]: ...
+
+    def for_you(self, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50) -> list[Pick]: ...
 
 
 class SearchMatcher:
@@ -133,6 +139,10 @@ class SearchMatcher:
     def match(self, query: str, since: date, pool: Pool) -> list[str]:
         ids = self.search.rank_ids(f"{query} after:{since.isoformat()}", limit=self.depth)
         return [pid for pid in ids if pid in pool.papers and pool.papers[pid].day >= since]
+
+    def recommend(self, user_id: int, pool: Pool, limit: int) -> list[tuple[str, str]]:
+        """The reader's For You ranking over the pool: the same function as the /for-you page."""
+        return [(pick.paper_id, pick.why) for pick in self.search.for_you(user_id, list(pool.papers), limit)]
 
 
 def load_pool(

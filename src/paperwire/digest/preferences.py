@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from paperwire.domain.papers import is_category
@@ -38,6 +39,21 @@ class Sections:
             recommended=bool(data.get("recommended", True)),
             repeats=bool(data.get("repeats", False)),
         )
+
+
+def with_follows(data: dict[str, Any] | None, follows: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """A linked account's sections with its follows ((kind, label) pairs from the follows table, the one
+    list the web's Follow buttons and /following edit) added to the followed authors, categories and
+    searches, without repeats."""
+    sections = Sections.from_json(data)
+    extra = {kind: [label for k, label in follows if k == kind] for kind in ("author", "category", "search")}
+    merged = replace(
+        sections,
+        authors=tuple(dict.fromkeys([*sections.authors, *extra["author"]])),
+        categories=tuple(dict.fromkeys([*sections.categories, *extra["category"]])),
+        searches=tuple(dict.fromkeys([*sections.searches, *extra["search"]])),
+    )
+    return merged.as_json()
 
 
 @dataclass(frozen=True)

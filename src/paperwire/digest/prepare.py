@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -18,9 +18,10 @@ from paperwire.config import Settings
 from paperwire.digest import links, recommend
 from paperwire.digest.candidates import Matcher, Pool, load_pool
 from paperwire.digest.compose import WEEKLY_DAYS, Item, choose_items
-from paperwire.digest.preferences import WEEKDAYS
+from paperwire.digest.preferences import WEEKDAYS, with_follows
 from paperwire.digest.tokens import message_id
 from paperwire.storage import digest_ledger as ledger
+from paperwire.storage import library
 from paperwire.storage import subscribers as repo
 from paperwire.storage.db import read_only
 from paperwire.storage.digest_ledger import Edition
@@ -108,9 +109,13 @@ def choose_for_page(
     """
     earlier = ledger.edition_ids_between(conn, pool_start(pool, day), day)
     sent = ledger.sent_papers(conn, [s.id for s in page], earlier)
+    follows = library.follows_of_users(conn, [s.user_id for s in page if s.user_id is not None])
     chosen = []
     for subscriber in page:
-        extra = recommend.for_subscriber(conn, subscriber, pool) if subscriber.user_id else ()
+        if subscriber.user_id is not None:
+            pairs = [(f.kind, f.label) for f in follows[subscriber.user_id]]
+            subscriber = replace(subscriber, sections=with_follows(subscriber.sections, pairs))
+        extra = recommend.for_subscriber(subscriber, pool) if subscriber.user_id else ()
         chosen.append(
             (subscriber, choose_items(settings, subscriber, pool, day, sent.get(subscriber.id, set()), extra))
         )

@@ -202,3 +202,21 @@ def clean_abstract(text: str) -> str:
 def content_hash(values: tuple[object, ...]) -> str:
     """A short stable digest of a paper's stored content, to skip unchanged re-ingests."""
     return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _name_words(name: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold_ascii(normalize_author(name)).lower())
+
+
+def is_author_variant(query: str, name: str) -> bool:
+    """True when `name` may be the author `query` asks for: the same family name and, word by word,
+    given names that agree or where one side is an initial ("jun suzuki", "Jun Suzuki", "J. Suzuki",
+    "Jún Suzuki" are variants; "Jiro Suzuki" is not a variant of "Jun Suzuki"). Case and accents never matter."""
+    asked, found = _name_words(query), _name_words(name)
+    if not asked or not found or asked[-1] != found[-1] or (len(asked) > 1) != (len(found) > 1):
+        return False
+    for mine, theirs in zip(asked[:-1], found[:-1], strict=False):
+        short, long = sorted((mine, theirs), key=len)
+        if short != long and not (len(short) == 1 and long.startswith(short)):
+            return False
+    return True

@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from paperwire.search.bm25 import LexicalIndex
-from paperwire.search.compressed import Postings
+from paperwire.search.compressed import Postings, as_scipy
 from paperwire.search.explain import meaningful
 from paperwire.search.query import ParsedQuery
 from paperwire.search.text import tokenize
@@ -100,6 +101,16 @@ class SearchIndex:
         df = np.diff(self.lexical.weights.indptr).astype(np.float64)
         idf: npt.NDArray[np.float64] = np.log1p((self.size - df + 0.5) / (df + 0.5))
         return idf
+
+    @cached_property
+    def tfidf(self) -> Any:
+        """Unit-length TF-IDF rows, a scipy CSR matrix (For You's lexical signal, search/personal.py). scipy is
+        imported here, not at module level: the query path of `paperwire search` never needs it."""
+        from scipy import sparse
+
+        weighted = sparse.csr_matrix(as_scipy(self.tf).multiply(self.idf[np.newaxis, :]))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted)
 
     @cached_property
     def document_frequency(self) -> npt.NDArray[np.int64]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from paperwire.search.fusion import best_rows
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
 from paperwire.search.keyphrases import compute_pending
+from paperwire.search.personal import Pick, for_you
 from paperwire.search.query import ParsedQuery, parse_query
 from paperwire.search.ranking import MODES, Ranker
 from paperwire.search.suggest import spelling_suggestions
@@ -130,6 +131,11 @@ class SearchService:
         parsed = parse_query(query)
         ranked = self.ranker().rank(parsed, mode, self._keyword_mask(index, parsed))
         return [index.ids[r] for r in ranked.rows[:limit]]
+
+    def for_you(self, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50) -> list[Pick]:
+        """One reader's For You ranking (search/personal.py); empty without an index or any signal."""
+        index = self._try_load()
+        return [] if index is None else for_you(self._engine, index, user_id, candidates, limit)
 
     def _keyword_mask(self, index: SearchIndex, parsed: ParsedQuery) -> np.ndarray | None:
         """Rows whose papers carry every keyword: of the query (None when it has none)."""

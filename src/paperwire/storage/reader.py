@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, RowMapping, Select, and_, func, or_, select
 
+from paperwire.domain.papers import author_key, is_author_variant, normalize_author
 from paperwire.storage.community_tables import comments, hidden_papers, submissions, users, votes
 from paperwire.storage.papers import chunked, split_authors
 from paperwire.storage.tables import authors, categories, paper_authors, paper_categories, papers
@@ -278,8 +279,9 @@ def newest_papers(conn: Connection, category: str | None, limit: int, offset: in
     return _rows(conn, query.order_by(papers.c.announced.desc(), papers.c.id.desc()).limit(limit).offset(offset))
 
 
-def author_papers(conn: Connection, author_id: int, limit: int, offset: int) -> tuple[int, list[PaperRow]]:
-    owned = select(paper_authors.c.paper_id).where(paper_authors.c.author_id == author_id)
+def author_papers(conn: Connection, author_ids: Sequence[int], limit: int, offset: int) -> tuple[int, list[PaperRow]]:
+    """Papers by any of these authors (the spellings of one person), newest first, and how many there are."""
+    owned = select(paper_authors.c.paper_id).where(paper_authors.c.author_id.in_(list(author_ids))).distinct()
     total = conn.execute(select(func.count()).select_from(owned.subquery())).scalar_one()
     query = (
         select(*COLUMNS)
@@ -339,9 +341,12 @@ def category_info(conn: Connection, category: str) -> dict[str, Any] | None:
     return {"id": row["id"], "archive": row["archive"], "papers": count}
 
 
-def find_author(conn: Connection, name: str) -> dict[str, Any] | None:
-    row = conn.execute(select(authors).where(authors.c.name == name)).mappings().first()
-    return dict(row) if row else None
+def find_authors(conn: Connection, name: str) -> list[dict[str, Any]]:
+    """Every stored spelling of the author `name` asks for ({id, name}): the authors sharing its match key
+    (authors.name_key) that domain.papers.is_author_variant accepts; the exact spelling first."""
+    query = select(authors.c.id, authors.c.name).where(authors.c.name_key == author_key(name)).order_by(authors.c.name)
+    found = [dict(row) for row in conn.execute(query).mappings() if is_author_variant(name, row["name"])]
+    return sorted(found, key=lambda author: (author["name"] != normalize_author(name), -len(author["name"])))
 
 
 @dataclass(frozen=True)

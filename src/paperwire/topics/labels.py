@@ -12,6 +12,8 @@ no LaTeX command or Greek letter, no stock word of abstracts); the index has alr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
@@ -29,7 +31,9 @@ def is_label_word(word: str) -> bool:
     return meaningful(word) and word not in STOP_WORDS
 
 
-def topic_terms(tf: sparse.csr_matrix, topic: npt.NDArray[np.int16], labels: list[str], topics: int) -> list[list[str]]:
+def topic_terms(
+    tf: sparse.csr_matrix, topic: npt.NDArray[np.int16], labels: Sequence[str], topics: int
+) -> list[list[str]]:
     """The most distinctive readable words of each topic, best first (one surface word per stem)."""
     members = sparse.csr_matrix(
         (np.ones(topic.size, dtype=np.float64), (topic.astype(np.int64), np.arange(topic.size))),
@@ -48,7 +52,7 @@ def topic_terms(tf: sparse.csr_matrix, topic: npt.NDArray[np.int16], labels: lis
     return [_best(weights[row], labels) for row in range(topics)]
 
 
-def _best(row: npt.NDArray[np.float64], labels: list[str]) -> list[str]:
+def _best(row: npt.NDArray[np.float64], labels: Sequence[str]) -> list[str]:
     chosen: list[str] = []
     for column in np.argsort(-row, kind="stable"):
         if row[column] <= 0 or len(chosen) == TERMS:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from paperwire.config import Settings
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.search.compressed import as_scipy
 from paperwire.search.index import NO_DATE, SearchIndex
 from paperwire.search.service import Progress, SearchService
 from paperwire.topics import labels as topic_labels
@@ -96,7 +97,7 @@ class TopicMapService:
         step("map", 1, 3)
         assigned, centroids = reduce.cluster(vectors, topics)
         step("map", 1, 3)
-        terms = topic_labels.topic_terms(index.tf[rows], assigned, index.labels, len(centroids))
+        terms = topic_labels.topic_terms(as_scipy(index.tf)[rows], assigned, index.labels, len(centroids))
         topic_map = TopicMap(
             ids=[index.ids[r] for r in rows],
             dates=np.asarray(index.dates)[rows].astype(np.int32),

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from paperwire.web.views import accounts, api_docs, bounces, community, feeds, health, pages, subscribe, topics
+from paperwire.web.views import (
+    accounts,
+    api_docs,
+    bounces,
+    community,
+    feeds,
+    for_you,
+    health,
+    library,
+    pages,
+    subscribe,
+    topics,
+)
 
 ROUTERS = (
     feeds.router,  # RSS / Atom; before pages so /categories/{cat}.atom wins over /categories/{cat}
     accounts.router,  # sign up, log in, tokens
     community.router,  # submit, vote, comment, moderation
+    library.router,  # follow, save, collections, exports (before pages: /papers/{id}/save)
+    for_you.router,  # the personal feed, its API and private Atom feed
     subscribe.router,  # digests: subscribe, confirm, preferences, unsubscribe
     bounces.router,  # the signed bounce and complaint webhook
     health.router,

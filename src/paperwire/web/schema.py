@@ -144,6 +144,9 @@ class ChartPoint(_Model):
 
 class AuthorPage(_Model):
     name: str
+    spellings: list[str] = Field(
+        description="the stored spellings of this author merged on this page, the shown one first"
+    )
     total: int
     page: int
     has_next: bool
@@ -194,3 +197,21 @@ class SearchResults(_Model):
         description="only when total is 0: up to 3 nearest papers under the floor (match=false), not results"
     )
     suggestions: list[str] = Field(description="only when total is 0: the query respelt from the index vocabulary")
+
+
+class ForYouItem(_Model):
+    id: str
+    title: str
+    authors: list[str]
+    categories: list[str]
+    published: str | None
+    announced: str | None
+    url: str
+    abs_url: str | None
+    why: str = Field(description='why it is here: "close to <a saved paper>", "by <an author you follow>", ...')
+    score: float = Field(description="the For You score (higher first); comparable within one response only")
+
+
+class ForYouPage(_Model):
+    items: list[ForYouItem]
+    cold: bool = Field(description="true when there is nothing to learn from yet (save, upvote or follow first)")

@@ -78,4 +78,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms
 
     install_template_globals(templates.env)
+    from paperwire.web.views.library import install_template_globals as install_library_globals  # save, follow
+
+    install_library_globals(templates.env)
     return templates

@@ -84,12 +84,15 @@ def build_category(conn: Connection, settings: Settings, category: str, page: in
 
 def build_author(conn: Connection, settings: Settings, name: str, page: int) -> dict[str, Any]:
     check_page(page)
-    author = reader.find_author(conn, name)
-    if author is None:
+    spellings = reader.find_authors(conn, name)
+    if not spellings:
         raise NotFound(f"no author named {name[:80]!r}")
-    total, rows = reader.author_papers(conn, author["id"], PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    author = spellings[0]
+    ids = [a["id"] for a in spellings]
+    total, rows = reader.author_papers(conn, ids, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return {
         "name": author["name"],
+        "spellings": [a["name"] for a in spellings],
         "total": total,
         "page": page,
         "has_next": page * PAGE_SIZE < total,

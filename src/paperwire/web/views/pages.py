@@ -14,9 +14,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
+from paperwire.domain.citations import bibtex
 from paperwire.domain.ranking import WINDOWS_DAYS as WINDOWS
 from paperwire.services import Services
-from paperwire.web.builders.cite import bibtex
 from paperwire.web.builders.daily import MAX_API_LIMIT, DailyQuery, build_daily
 from paperwire.web.builders.daily import SORTS as DAILY_SORTS
 from paperwire.web.builders.hf import hf_items, hf_paper

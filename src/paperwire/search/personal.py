@@ -1,0 +1,255 @@
+"""For You: the one ranking of papers for one reader, used by /for-you, /api/for-you, the private
+Atom feed and the digest's "Recommended for you" section.
+
+The reader's profile is what they did here: positives are saved papers, upvotes and the papers of
+authors they follow; negatives are their "Not relevant" clicks. Each candidate gets
+
+    score = w_linear * z(linear) + w_knn * z(knn) + w_lexical * z(lexical) - w_negative * z(near_negative)
+            + w_followed * [by a followed author]
+
+where z() standardises a signal by its spread over papers sampled from the whole index, `linear` is
+a class-balanced ridge classifier trained on the embeddings (positives against explicit negatives and those
+sampled papers), `knn` the
+cosine to the closest single positive (max-sim: a reader with two interests keeps both), `lexical`
+the TF-IDF cosine to the sum of the positives' term vectors, and `near_negative` the cosine to the
+closest "Not relevant" paper. The weights are tuned by bench/for_you.py on an earlier cut date than
+the one it reports (docs/benchmarks.md). Everything is numpy over the matrices the search index
+already holds in memory, so one reader's feed over the whole index is a few matrix products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from sqlalchemy import Connection, Engine
+
+from paperwire.search.index import NO_DATE, SearchIndex
+from paperwire.storage import library, reader
+from paperwire.storage.db import read_only
+
+Rows = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-01-26 (docs/benchmarks.md);
+    negative and followed are not measured by that task and are set by hand."""
+
+    linear: float = 1.0
+    knn: float = 0.5
+    lexical: float = 2.0
+    lexical_knn: float = 2.0  # TF-IDF cosine to the closest single positive
+    negative: float = 0.5
+    followed: float = 1.5
+    sampled_negatives: int = 400  # papers drawn from the index as the classifier's background class
+    l2: float = 1.0
+
+
+WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one reader did: ids in the order they happened, newest first."""
+
+    positives: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    followed_papers: dict[str, str] = field(default_factory=dict)  # paper id -> the followed author's name
+    searched_papers: dict[str, str] = field(default_factory=dict)  # paper id -> the followed search
+
+    @property
+    def is_cold(self) -> bool:
+        return not self.positives and not self.followed_papers
+
+
+@dataclass(frozen=True)
+class Pick:
+    paper_id: str
+    score: float
+    why: str
+
+
+def _z(values: Floats, reference: Floats) -> Floats:
+    """Standardise by a reference sample drawn from the whole index (not by the candidates), so a
+    paper's score does not depend on which other papers are ranked with it: the digest's pool and
+    the page's two weeks order the papers they share the same way."""
+    spread = float(reference.std())
+    return (values - reference.mean()) / spread if spread > 1e-12 else np.zeros_like(values)
+
+
+def _linear(x: Floats, y: Floats, l2: float) -> Floats:
+    """A class-balanced ridge classifier (targets +1/-1): one 385 x 385 solve, a few milliseconds;
+    logistic regression by Newton's method needs one such solve per step, too slow for the 50 ms
+    budget of a feed. Returns the weights with the bias last."""
+    x = np.hstack([x, np.ones((x.shape[0], 1))])
+    weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
+    ridge = l2 * np.eye(x.shape[1])
+    ridge[-1, -1] = 1e-6  # the bias is all but free; a little keeps tiny inputs solvable
+    target = np.where(y > 0, 1.0, -1.0)
+    w: Floats = np.linalg.solve((x.T * weight) @ x + ridge, x.T @ (weight * target))
+    return w
+
+
+def _take(matrix: Any, rows: Rows) -> Any:
+    """matrix[rows], without the copy when `rows` is every row in order."""
+    if len(rows) == matrix.shape[0] and (len(rows) == 0 or (rows[0] == 0 and bool((np.diff(rows) == 1).all()))):
+        return matrix
+    return matrix[rows]
+
+
+def score_rows(
+    vectors: npt.NDArray[np.float32],
+    positives: Rows,
+    negatives: Rows,
+    candidates: Rows,
+    lexical: sparse.csr_matrix | None = None,
+    weights: Weights = WEIGHTS,
+    seed: int = 0,
+) -> tuple[Floats, Rows]:
+    """Scores of the candidate rows (higher is better) and, per candidate, the index into `positives`
+    of its closest positive (the "close to ..." explanation). `vectors` rows are unit length;
+    `lexical`, when given, has unit-length TF-IDF rows aligned with `vectors`."""
+    rng = np.random.default_rng(seed)
+    background = rng.choice(len(vectors), size=min(weights.sampled_negatives, len(vectors)), replace=False)
+    background = np.setdiff1d(background, positives)
+    rows = np.concatenate([positives, negatives, background])
+    labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
+    if labels.min() == labels.max():  # nothing to tell apart (a tiny index that is all positives)
+        w = np.zeros(vectors.shape[1] + 1)
+    else:
+        w = _linear(vectors[rows].astype(np.float64), labels, weights.l2)
+    liked = vectors[positives].astype(np.float32)
+    disliked = vectors[negatives].astype(np.float32) if len(negatives) and weights.negative else None
+    profile = None
+    if lexical is not None and weights.lexical:
+        summed = np.asarray(lexical[positives].sum(axis=0)).ravel()
+        norm = float(np.linalg.norm(summed))
+        profile = (summed / norm).astype(np.float32) if norm > 0 else None
+    # sparse x sparse: 119 ms against 327 ms for sparse x dense at 74,728 rows (measured, one BLAS thread)
+    closest_words = lexical[positives].T.tocsc() if lexical is not None and weights.lexical_knn else None
+    together = np.hstack([liked.T, w[:-1, np.newaxis]]).astype(np.float32)
+
+    def signals(rows: Rows) -> tuple[list[tuple[float, Floats]], Rows]:
+        """(weight, values) per signal for these rows, computed on views where the rows are all of them
+        (a whole-index feed copies nothing: 74,728 x 384 is 115 MB)."""
+        chosen = _take(vectors, rows)
+        both = chosen @ together  # one pass over the rows: 74,728 x 384 is 115 MB to read
+        similarity = both[:, : len(liked)]
+        found = [(weights.knn, similarity.max(axis=1)), (weights.linear, both[:, -1])]
+        words = _take(lexical, rows) if lexical is not None else None
+        if profile is not None and words is not None:
+            found.append((weights.lexical, np.asarray(words @ profile).ravel()))
+        if closest_words is not None and words is not None:
+            found.append((weights.lexical_knn, np.asarray((words @ closest_words).max(axis=1).todense()).ravel()))
+        if disliked is not None:
+            found.append((-weights.negative, (chosen @ disliked.T).max(axis=1)))
+        return [(weight, np.asarray(values, dtype=np.float64)) for weight, values in found], similarity.argmax(axis=1)
+
+    ranked, nearest = signals(candidates)
+    reference, _ = signals(background)
+    score = np.zeros(len(candidates))
+    for (weight, values), (_, sample) in zip(ranked, reference, strict=True):
+        score += weight * _z(values, sample)
+    nearest = nearest.astype(np.int64)
+    return score, nearest
+
+
+def rank(
+    ids: Sequence[str],
+    vectors: npt.NDArray[np.float32],
+    profile: Profile,
+    candidates: Sequence[str],
+    titles: dict[str, str],
+    *,
+    lexical: sparse.csr_matrix | None = None,
+    limit: int = 50,
+    weights: Weights = WEIGHTS,
+    position: dict[str, int] | None = None,
+) -> list[Pick]:
+    """The reader's best `limit` candidates, each with why. Papers the reader already saved, upvoted or
+    marked "Not relevant" are left out; so are candidates without a vector (not embedded yet)."""
+    position = position if position is not None else {paper_id: row for row, paper_id in enumerate(ids)}
+    liked = list(dict.fromkeys([*profile.positives, *profile.followed_papers]))
+    positives = np.array([position[p] for p in liked if p in position], dtype=np.int64)
+    if profile.is_cold or not len(positives):
+        return []
+    if candidates is ids:  # the whole index: no per-paper Python work
+        rows = np.arange(len(ids), dtype=np.int64)
+    else:
+        rows = np.array([position[p] for p in dict.fromkeys(candidates) if p in position], dtype=np.int64)
+    seen = np.array([position[p] for p in {*profile.positives, *profile.negatives} if p in position], dtype=np.int64)
+    keep = ~np.isin(rows, seen)
+    if not keep.any():
+        return []
+    negatives = np.array([position[p] for p in profile.negatives if p in position], dtype=np.int64)
+    score, nearest = score_rows(vectors, positives, negatives, rows, lexical, weights)
+    followed = np.array([position[p] for p in profile.followed_papers if p in position], dtype=np.int64)
+    score += weights.followed * np.isin(rows, followed)
+    score[~keep] = -np.inf
+    top = min(limit, int(keep.sum()))
+    best = np.argpartition(-score, top - 1)[:top] if top < len(score) else np.arange(len(score))
+    order = best[np.argsort(-score[best], kind="stable")]
+    return [
+        Pick(ids[rows[i]], float(score[i]), _why(ids[rows[i]], ids[positives[nearest[i]]], profile, titles))
+        for i in order
+    ]
+
+
+def _why(paper_id: str, closest: str, profile: Profile, titles: dict[str, str]) -> str:
+    if paper_id in profile.followed_papers:
+        return f"by {profile.followed_papers[paper_id]}, whom you follow"
+    if paper_id in profile.searched_papers:
+        return f"in your followed search '{profile.searched_papers[paper_id]}'"
+    title = titles.get(closest, closest)
+    return f"close to '{title[:90]}', which you {'saved or upvoted' if closest in profile.positives else 'follow'}"
+
+
+RECENT_DAYS = 14  # For You ranks the papers of the index's last two weeks
+FOLLOWED_AUTHOR_PAPERS = 200
+
+
+def load_profile(conn: Connection, user_id: int) -> Profile:
+    """The reader's signals, read from the library, votes and follows tables."""
+    saved = [item["paper_id"] for item in library.saved_items(conn, user_id, limit=1000)]
+    voted = [row.id for row in reader.papers_voted_by(conn, user_id, limit=1000)]
+    followed: dict[str, str] = {}
+    for follow in library.follows_of(conn, user_id, "author"):
+        spellings = reader.find_authors(conn, follow.label)
+        if spellings:
+            _, rows = reader.author_papers(conn, [a["id"] for a in spellings], FOLLOWED_AUTHOR_PAPERS, 0)
+            followed.update({row.id: follow.label for row in rows if row.id not in followed})
+    negatives = tuple(library.not_relevant_ids(conn, user_id))
+    return Profile(tuple(dict.fromkeys([*saved, *voted])), negatives, followed)
+
+
+def recent_ids(index: SearchIndex, days: int = RECENT_DAYS) -> list[str]:
+    """The index's papers dated within `days` of its newest paper."""
+    dated = index.dates[index.dates != NO_DATE]
+    if not len(dated):
+        return []
+    newest = int(dated.max())
+    rows = np.flatnonzero((index.dates != NO_DATE) & (index.dates > newest - days))
+    return [index.ids[row] for row in rows]
+
+
+def for_you(
+    engine: Engine, index: SearchIndex, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50
+) -> list[Pick]:
+    """THE For You ranking: the page, the API, the feed and the digest all call this."""
+    with read_only(engine) as conn:
+        profile = load_profile(conn, user_id)
+        pool = list(candidates) if candidates is not None else recent_ids(index)
+        if profile.is_cold or not index.has_vector.any():
+            return []
+        known = [p for p in [*profile.positives, *profile.followed_papers] if p in index.position]
+        titles = {row.id: row.title for row in reader.papers_by_id(conn, known[:2000]).values()}
+    usable = [p for p in pool if p in index.position and index.has_vector[index.position[p]]]
+    return rank(
+        index.ids, index.vectors, profile, usable, titles, lexical=index.tfidf, limit=limit, position=index.position
+    )

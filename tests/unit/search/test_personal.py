@@ -1,0 +1,55 @@
+"""The For You ranking function on small hand-made matrices."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paperwire.search.personal import Profile, rank, score_rows
+
+
+def _vectors(seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((3, 16))
+    rows = np.concatenate([centres[t] + 0.3 * rng.standard_normal((40, 16)) for t in range(3)]).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_a_paper_scores_the_same_whatever_else_is_ranked_with_it() -> None:
+    vectors = _vectors()
+    positives, empty = np.array([0, 1, 2]), np.array([], dtype=np.int64)
+    wide, _ = score_rows(vectors, positives, empty, np.arange(3, 120))
+    narrow, _ = score_rows(vectors, positives, empty, np.array([5, 60, 100]))
+    assert np.allclose(narrow, wide[[5 - 3, 60 - 3, 100 - 3]])
+
+
+def test_the_saved_topic_comes_first_and_each_pick_says_why() -> None:
+    vectors = _vectors()
+    ids = [f"p{i}" for i in range(len(vectors))]
+    picks = rank(ids, vectors, Profile(positives=("p0", "p1")), ids, {"p0": "Zero", "p1": "One"}, limit=10)
+    assert all(int(p.paper_id[1:]) < 40 for p in picks)  # topic 0 holds rows 0..39
+    assert "p0" not in {p.paper_id for p in picks}
+    assert picks[0].why.startswith("close to '")
+
+
+def test_not_relevant_pushes_its_neighbours_down() -> None:
+    vectors = _vectors()
+    ids = [f"p{i}" for i in range(len(vectors))]
+    liked = ("p0", "p41")  # two interests: topics 0 and 1
+    before = rank(ids, vectors, Profile(positives=liked), ids, {}, limit=20)
+    after = rank(ids, vectors, Profile(positives=liked, negatives=("p42", "p43", "p44")), ids, {}, limit=20)
+    topic_one = lambda picks: sum(40 <= int(p.paper_id[1:]) < 80 for p in picks)  # noqa: E731
+    assert topic_one(after) < topic_one(before)
+
+
+def test_a_cold_profile_ranks_nothing() -> None:
+    vectors = _vectors()
+    ids = [f"p{i}" for i in range(len(vectors))]
+    assert rank(ids, vectors, Profile(), ids, {}) == []
+
+
+def test_followed_authors_papers_say_so() -> None:
+    vectors = _vectors()
+    ids = [f"p{i}" for i in range(len(vectors))]
+    picks = rank(ids, vectors, Profile(followed_papers={"p90": "Grace Hopper"}), ids, {}, limit=3)
+    assert picks[0].paper_id == "p90"
+    assert picks[0].why == "by Grace Hopper, whom you follow"
