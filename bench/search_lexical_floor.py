@@ -24,6 +24,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "arxiv_dev"))
 import build  # noqa: E402
+
 from paperwire.search.bm25 import LexicalIndex, bm25_weights, build_tf, field_counts  # noqa: E402
 from paperwire.search.evaluate import BeirDoc, load_beir, read_qrels  # noqa: E402
 from paperwire.search.fields import FIELDS, lexical_floor  # noqa: E402
