@@ -61,7 +61,9 @@ def test_paper_page_charts_upvotes_over_time_and_the_map_marks_them(settings: Se
     assert rows[0][1] == "1"
     SearchService.from_settings(settings, engine).update_index()
     TopicMapService(SearchService.from_settings(settings, engine), settings).build()
-    assert client.get("/api/map/mine").json() == {"signed_in": True, "upvoted": [0]}
+    assert client.get("/api/map/mine").json() == {"signed_in": True, "upvoted": [0], "saved": []}
+    assert client.post(f"/papers/{paper_id}/save", data={"csrf_token": csrf}).status_code == 303
+    assert client.get("/api/map/mine").json() == {"signed_in": True, "upvoted": [0], "saved": [0]}
 
 
 def test_a_paper_without_votes_has_no_chart(client: TestClient, add_papers) -> None:  # type: ignore[no-untyped-def]

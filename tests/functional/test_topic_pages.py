@@ -97,7 +97,7 @@ def test_map_search_highlights_the_matching_field(client: TestClient, mapped: li
 
 
 def test_mine_is_empty_when_signed_out(client: TestClient, mapped: list[PaperRecord]) -> None:
-    assert client.get("/api/map/mine").json() == {"signed_in": False, "upvoted": []}
+    assert client.get("/api/map/mine").json() == {"signed_in": False, "upvoted": [], "saved": []}
 
 
 def test_topic_page_lists_newest_papers_terms_and_neighbours(client: TestClient, mapped: list[PaperRecord]) -> None:

@@ -51,6 +51,7 @@ class MapMatches(_Model):
 class MapMine(_Model):
     signed_in: bool
     upvoted: list[int] = Field(description="map rows of the viewer's upvoted papers")
+    saved: list[int] = Field(description="map rows of the papers in the viewer's library")
 
 
 class TopicInPage(_Model):

@@ -256,7 +256,7 @@
     });
     new ResizeObserver(resize).observe(frame);
     resize();
-    fetch(frame.dataset.mine, { credentials: "same-origin" }).then((r) => r.json()).then((mine) => { state.mine = mine.upvoted || []; draw(); });
+    fetch(frame.dataset.mine, { credentials: "same-origin" }).then((r) => r.json()).then((mine) => { state.mine = [...(mine.upvoted || []), ...(mine.saved || [])]; draw(); });
     const q = new URLSearchParams(window.location.search).get("q");
     if (q) highlight(q);
     frame.dataset.ready = "1";

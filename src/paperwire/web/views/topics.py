@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from paperwire.errors import InvalidInput, NotFound
+from paperwire.storage import library as library_repo
 from paperwire.storage import reader
 from paperwire.storage.db import read_only
 from paperwire.web import topic_schema
@@ -105,16 +106,20 @@ def map_search(
 
 @router.get("/api/map/mine", name="api.map.mine", tags=["topics"], response_model=topic_schema.MapMine)
 def map_mine(request: Request) -> Response:
-    """Map rows of the signed-in viewer's upvoted papers ("where am I on the map"); none when signed out."""
+    """Map rows of the signed-in viewer's upvoted and saved papers ("where am I on the map"); none when
+    signed out."""
     user = get_auth(request).user
-    rows: list[int] = []
+    upvoted: list[int] = []
+    saved: list[int] = []
     if user is not None:
         services = services_of(request)
-        topic_map = services.topics.current()
+        position = services.topics.current().position
         with read_only(services.engine) as conn:
-            voted = reader.papers_voted_by(conn, user.id, MINE_LIMIT)
-        rows = [topic_map.position[p.id] for p in voted if p.id in topic_map.position]
-    body = json_body({"signed_in": user is not None, "upvoted": rows})
+            voted = [p.id for p in reader.papers_voted_by(conn, user.id, MINE_LIMIT)]
+            kept = sorted(library_repo.saved_ids(conn, user.id))
+        upvoted = [position[p] for p in voted if p in position]
+        saved = [position[p] for p in kept if p in position][:MINE_LIMIT]
+    body = json_body({"signed_in": user is not None, "upvoted": upvoted, "saved": saved})
     return Response(body.content, media_type="application/json", headers={"Cache-Control": "private, no-store"})
 
 
