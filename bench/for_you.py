@@ -17,7 +17,7 @@ Latency: one reader's ranking over 74,728 papers with the product's `rank` (vect
 
     .venv/bin/python bench/for_you.py [--vectors DIR] [--users 200]
 
-Vectors come from PAPERWIRE_BENCH_VECTORS or --vectors (default: /work/main/bench/results/arxiv-cs-vectors);
+Vectors come from PAPERWIRE_BENCH_VECTORS or --vectors (default: bench/results/arxiv-cs-vectors);
 when the cache is still being computed, the run uses the papers of the chunks written so far and says so.
 """
 
@@ -45,7 +45,7 @@ from corpus_vectors import CHUNK, read_papers  # noqa: E402 - the bench folder i
 
 from paperwire.search.personal import Profile, Weights, rank, score_rows  # noqa: E402
 
-DEFAULT_VECTORS = Path(os.environ.get("PAPERWIRE_BENCH_VECTORS", "/work/main/bench/results/arxiv-cs-vectors"))
+DEFAULT_VECTORS = Path(os.environ.get("PAPERWIRE_BENCH_VECTORS", str(ROOT / "bench/results/arxiv-cs-vectors")))
 WINDOW_DAYS = 14
 K = 20
 MIN_BEFORE, MIN_AFTER = 3, 1
