@@ -18,6 +18,12 @@ def choice(default: str, choices: Sequence[str], description: str | None = None)
     return Query(default, description=description or " | ".join(choices), json_schema_extra={"enum": list(choices)})
 
 
+def one_of(default: int, choices: Sequence[int], description: str | None = None) -> Any:
+    """An integer parameter that must be one of `choices`."""
+    text = description or " | ".join(str(c) for c in choices)
+    return Query(default, description=text, json_schema_extra={"enum": list(choices)})
+
+
 def bounded(default: int, low: int, high: int, description: str) -> Any:
     """An integer parameter in low..high."""
     return Query(default, description=description, json_schema_extra={"minimum": low, "maximum": high})

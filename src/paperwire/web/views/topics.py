@@ -4,20 +4,23 @@ rebuilt map is a new page even when the database did not change."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.storage import library as library_repo
 from paperwire.storage import reader
 from paperwire.storage.db import read_only
+from paperwire.topics.rising import WINDOWS as RISING_WINDOWS
 from paperwire.web import topic_schema
 from paperwire.web.builders import topics as builders
 from paperwire.web.builders.hf import hf_items
 from paperwire.web.builders.topics import MapQuery, RisingQuery, TopicQuery
 from paperwire.web.deps import services_of, settings_of
+from paperwire.web.params import bounded, one_of
 from paperwire.web.responses import Body, json_body, render_html, render_json
 from paperwire.web.syndication import MEDIA_TYPES, FeedMeta, render_feed
 from paperwire.web.twins import Page
@@ -95,7 +98,7 @@ def map_point(request: Request, row: int) -> Response:
 def map_search(
     request: Request,
     q: str = Query("", description="a search query (as /search)"),
-    limit: int = Query(SEARCH_LIMIT, description="1..500"),
+    limit: int = bounded(SEARCH_LIMIT, 1, SEARCH_LIMIT, f"1..{SEARCH_LIMIT}"),
 ) -> Response:
     """Map rows of the papers matching the query, best first (the search service's result set)."""
     if not 1 <= limit <= SEARCH_LIMIT:
@@ -123,8 +126,12 @@ def map_mine(request: Request) -> Response:
     return Response(body.content, media_type="application/json", headers={"Cache-Control": "private, no-store"})
 
 
+TOPIC_PATTERN = r"^[0-9]{1,6}$"
+TOPIC_ID = Path(description="a topic number (0, 1, ...)", json_schema_extra={"pattern": TOPIC_PATTERN})
+
+
 def _topic_id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 6:
+    if re.fullmatch(TOPIC_PATTERN, raw, re.ASCII) is None:
         raise InvalidInput(f"topic: expected a topic number, got {raw[:40]!r}")
     return int(raw)
 
@@ -158,7 +165,7 @@ async def topic_page(request: Request, topic_id: str) -> Response:
 
 
 @router.get("/api/topics/{topic_id}", name="api.topic", tags=["topics"], response_model=topic_schema.TopicPage)
-async def topic_api(request: Request, topic_id: str) -> Response:
+async def topic_api(request: Request, topic_id: str = TOPIC_ID) -> Response:
     """One topic: its terms, neighbouring topics, newest papers and trending papers (daily-papers dicts)."""
     version = _version(request)
     query = TopicQuery(_topic_id(topic_id), version)
@@ -170,7 +177,7 @@ def _topic_json(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/rising", name="pages.rising", include_in_schema=False)
-async def rising_page(request: Request, days: int = Query(7, description="7 | 30")) -> Response:
+async def rising_page(request: Request, days: int = one_of(7, RISING_WINDOWS)) -> Response:
     version = _version(request)
     return await RISING.respond(
         request, RisingQuery(days, version), f"html|{version}", render_html("topics/rising.html")
@@ -178,7 +185,7 @@ async def rising_page(request: Request, days: int = Query(7, description="7 | 30
 
 
 @router.get("/api/rising", name="api.rising", tags=["topics"], response_model=topic_schema.RisingPage)
-async def rising_api(request: Request, days: int = Query(7, description="7 | 30")) -> Response:
+async def rising_api(request: Request, days: int = one_of(7, RISING_WINDOWS)) -> Response:
     """Topics whose share of new papers grew most over the last `days` against the `days` before:
     share and growth in percentage points, weekly shares (sparkline) and the papers that drove it."""
     version = _version(request)
