@@ -38,13 +38,14 @@ Floats = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Weights:
-    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-01-26 (docs/benchmarks.md);
-    negative and followed are not measured by that task and are set by hand."""
+    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-06-02 with all 74,728 cs papers
+    (docs/benchmarks.md); negative and followed are not measured by that task and are set by hand. The
+    max-sim signals (knn, lexical_knn) won no weight there, and dropping lexical_knn takes ~120 ms off a feed."""
 
     linear: float = 1.0
-    knn: float = 0.5
-    lexical: float = 2.0
-    lexical_knn: float = 2.0  # TF-IDF cosine to the closest single positive
+    knn: float = 0.0
+    lexical: float = 0.5
+    lexical_knn: float = 0.0  # TF-IDF cosine to the closest single positive
     negative: float = 0.5
     followed: float = 1.5
     sampled_negatives: int = 400  # papers drawn from the index as the classifier's background class
