@@ -121,18 +121,22 @@ class SearchIndex:
     def word_frequency(self) -> dict[str, int]:
         """Readable index words (letters only, >= 3 long, df >= MIN_DF) and their document frequency."""
         frequency: dict[str, int] = {}
-        for column, label in enumerate(self.labels):
-            df = int(self.document_frequency[column])
-            if df >= MIN_DF and len(label) >= 3 and label.isalpha():
-                frequency[label] = max(frequency.get(label, 0), df)
+        df = self.document_frequency
+        labels = self.labels
+        for column in np.flatnonzero(df >= MIN_DF).tolist():  # most terms are rarer: skip them in numpy
+            label = labels[column]
+            if len(label) >= 3 and label.isalpha():
+                frequency[label] = max(frequency.get(label, 0), int(df[column]))
         return frequency
 
     @cached_property
-    def words_by_length(self) -> dict[int, list[str]]:
+    def words_by_length(self) -> dict[int, npt.NDArray[np.str_]]:
+        """The readable words of `word_frequency` by length, as numpy string arrays (search/suggest.py
+        counts letters over a whole group at once)."""
         groups: dict[int, list[str]] = {}
         for word in self.word_frequency:
             groups.setdefault(len(word), []).append(word)
-        return groups
+        return {length: np.array(group, dtype=np.str_) for length, group in groups.items()}
 
     def warm(self) -> None:
         """Read the memory-mapped arrays once and build the lookup tables a first request would build."""

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import Engine
@@ -24,7 +24,6 @@ from paperwire.search.fusion import best_rows
 from paperwire.search.index import SearchIndex
 from paperwire.search.interfaces import Embedder
 from paperwire.search.keyphrases import compute_pending
-from paperwire.search.personal import Pick, for_you
 from paperwire.search.query import ParsedQuery, parse_query
 from paperwire.search.ranking import MODES, Ranker
 from paperwire.search.suggest import spelling_suggestions
@@ -32,6 +31,9 @@ from paperwire.storage import documents, reader
 from paperwire.storage import keywords as keywords_repo
 from paperwire.storage.db import read_only
 from paperwire.storage.reader import PaperRow
+
+if TYPE_CHECKING:  # For You is imported when asked for: scipy and the library tables cost a cold `search` ~0.2 s
+    from paperwire.search.personal import Pick
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ class SearchService:
     def for_you(self, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50) -> list[Pick]:
         """One reader's For You ranking (search/personal.py); empty without an index or any signal."""
         index = self._try_load()
+        from paperwire.search.personal import for_you
+
         return [] if index is None else for_you(self._engine, index, user_id, candidates, limit)
 
     def _keyword_mask(self, index: SearchIndex, parsed: ParsedQuery) -> np.ndarray | None:
