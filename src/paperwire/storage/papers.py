@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from paperwire.domain.papers import PaperRecord, VersionRecord, author_key, content_hash, find_code_links
 from paperwire.storage.bulk import bulk_insert, select_in
@@ -56,7 +55,10 @@ class UpsertCounts:
 
 
 def insert_ignore(conn: Connection, table: Any) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect."""
+    """INSERT ... ON CONFLICT DO NOTHING for the connection's dialect (imported here: the PostgreSQL dialect
+    package loads its async drivers' modules, ~40 ms of every cold `paperwire search` on SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     return dialect.insert(table).on_conflict_do_nothing()
 
