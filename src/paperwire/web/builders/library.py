@@ -59,12 +59,13 @@ def build_following(conn: Connection, settings: Settings, search: SearchService,
     follows = repo.follows_of(conn, user_id)
     newest_ids = _newest_ids(conn, search, follows)
     papers = {p["id"]: p for p in papers_in_order(conn, settings, [i for ids in newest_ids for i in ids])}
-    listed = []
+    listed: list[dict[str, Any]] = []
     for follow, ids in zip(follows, newest_ids, strict=True):
         page, feed = _follow_page(follow)
         shown = [papers[i] for i in ids if i in papers]
         listed.append({"kind": follow.kind, "label": follow.label, "url": page, "feed": feed, "papers": shown})
-    return {"follows": listed, "page_ids": list(dict.fromkeys(p["id"] for f in listed for p in f["papers"]))}
+    page_ids = [i for ids in newest_ids for i in ids if i in papers]
+    return {"follows": listed, "page_ids": list(dict.fromkeys(page_ids))}
 
 
 def build_library(conn: Connection, settings: Settings, user_id: int) -> dict[str, Any]:
