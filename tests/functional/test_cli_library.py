@@ -100,7 +100,7 @@ def test_dry_run_into_a_collection_not_made_yet_says_what_it_would_do_and_writes
         "created": True,
     }
     assert human.returncode == 0, human.stderr
-    assert human.stdout.startswith("would create collection 'Reading group'; Would import 2 paper(s);")
+    assert human.stdout.startswith("Would create collection 'Reading group' and import 2 paper(s); 1 already")
     assert snapshot(engine) == before  # no collection, no saves, no rate-limit hit
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from paperwire.cli import _common
 from paperwire.cli._guard import require_schema
-from paperwire.community.library import LibraryService
+from paperwire.community.library import ImportReport, LibraryService
 from paperwire.community.library_export import Export, check_format
 from paperwire.community.operators import find_account
 from paperwire.domain.citations import EXPORT_FORMATS
@@ -27,7 +27,7 @@ library_app = typer.Typer(help="Users' libraries and collections (operators).", 
 @library_app.command("import")
 def import_file(
     user: str = typer.Argument(..., help="Account id or e-mail address."),
-    collection: str = typer.Argument(..., help="The collection's name."),
+    collection: str = typer.Argument(..., help="The collection's name (or id)."),
     path: Path = typer.Argument(
         ..., exists=True, dir_okay=False, readable=True, help="A .bib file or arXiv ids, one per line."
     ),
@@ -45,18 +45,20 @@ def import_file(
     if json_output:
         _common.print_json(report.as_dict())
         return
-    verb = "Would import" if dry_run else "Imported"
-    made = ("would create" if dry_run else "created") + f" collection {report.collection!r}; " if report.created else ""
-    fetch = f" ({len(report.fetched)} from arXiv)" if report.fetched else ""
-    _common.console.print(
-        f"{made}{verb} {len(report.added)} paper(s){fetch}; {len(report.already)} already there; "
-        f"{len(report.errors)} skipped.",
-        highlight=False,
-        markup=False,
-        soft_wrap=True,
-    )
+    _common.console.print(_import_summary(report), highlight=False, markup=False, soft_wrap=True)
     for error in report.errors:
         _common.err_console.print(f"line {error['line']}: {error['error']}", highlight=False, markup=False)
+
+
+def _import_summary(report: ImportReport) -> str:
+    """'Imported 2 paper(s) (1 from arXiv); 1 already there; 1 skipped.', or what a dry run would do."""
+    verb = "Would import" if report.dry_run else "Imported"
+    if report.created:
+        made = "Would create" if report.dry_run else "Created"
+        verb = f"{made} collection {report.collection!r} and {'import' if report.dry_run else 'imported'}"
+    fetched = f" ({len(report.fetched)} from arXiv)" if report.fetched else ""
+    counts = f"{len(report.already)} already there; {len(report.errors)} skipped."
+    return f"{verb} {len(report.added)} paper(s){fetched}; {counts}"
 
 
 @library_app.command("export")
