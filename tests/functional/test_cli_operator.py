@@ -127,6 +127,7 @@ JSON_INVOCATIONS = {
     ],
     "mail test": ["mail", "test", "ada@example.org", "--json"],
     "library import": ["library", "import", "ada@example.org", "Reading", "{ids}", "--create", "--json"],
+    "library export": ["library", "export", "--user", "ada@example.org", "--json"],
     "worker": ["worker", "--once", "--json"],
     "map build": ["map", "build", "--json"],
     "map update": ["map", "update", "--json"],
@@ -159,7 +160,7 @@ def prepare(name: str, database_url: str, tmp_path: Path, env: dict[str, str]) -
         assert run(database_url, "index", "rebuild", extra_env=env).returncode == 0
     if name == "map update":
         assert run(database_url, "map", "build", extra_env=env).returncode == 0
-    if (name.startswith("users ") and name != "users create") or name == "library import":
+    if (name.startswith("users ") and name != "users create") or name.startswith("library "):
         create(database_url, "root@example.org", "--admin")
         create(database_url, "ada@example.org")
     if name == "eval beir":

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine
 
 from paperwire.community import ratelimit
 from paperwire.community._common import require_active, require_visible_paper, utcnow
+from paperwire.community.library_export import Export, check_format, export_collection, export_library
 from paperwire.community.library_import import parse_import
 from paperwire.config import Settings
 from paperwire.domain.names import name_key
@@ -78,6 +79,8 @@ class ImportReport:
     fetched: list[str] = field(default_factory=list)  # unknown here, fetched from arXiv
     errors: list[dict[str, object]] = field(default_factory=list)  # {line, error}
     dry_run: bool = False
+    collection: str = ""  # its name
+    created: bool = False  # the import made the collection (a dry run: would make it)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -145,12 +148,10 @@ class LibraryService:
     # collections
 
     def create_collection(self, user: User, name: str) -> int:
-        name = " ".join(name.split())
-        if not name or len(name) > MAX_COLLECTION_NAME:
-            raise InvalidInput(f"name: a collection needs a name of 1 to {MAX_COLLECTION_NAME} characters")
+        name = self._check_new_collection(user, name)
         with self.engine.begin() as conn:
             self._hit(conn, user)
-            if len(repo.collections_of(conn, user.id)) >= MAX_COLLECTIONS:
+            if len(repo.collections_of(conn, user.id)) >= MAX_COLLECTIONS:  # again, in the writing transaction
                 raise InvalidInput(f"at most {MAX_COLLECTIONS} collections per account")
             created = repo.create_collection(conn, user.id, name, secrets.token_urlsafe(12), utcnow())
             if created is None:
@@ -164,15 +165,26 @@ class LibraryService:
             raise NotFound(f"no collection {collection_id} in your library")
         return found
 
-    def collection_named(self, user: User, name: str, *, create: bool = False) -> int:
-        """The id of the user's collection called `name`; `create` makes it when missing."""
+    def find_collection(self, user: User, ref: str) -> repo.Collection:
+        """The user's collection called `ref`, else the one whose id `ref` is; NotFound otherwise."""
+        name = " ".join(ref.split())
         with read_only(self.engine) as conn:
-            found = [c.id for c in repo.collections_of(conn, user.id) if c.name == " ".join(name.split())]
-        if found:
-            return found[0]
-        if not create:
-            raise NotFound(f"no collection named {name[:80]!r} (add --create to make it)")
-        return self.create_collection(user, name)
+            mine = repo.collections_of(conn, user.id)
+        by_name = [c for c in mine if c.name == name]
+        by_id = [c for c in mine if name.isdigit() and c.id == int(name)]
+        if not by_name + by_id:
+            raise NotFound(f"no collection named {name[:80]!r} in that library")
+        return (by_name + by_id)[0]
+
+    def _check_new_collection(self, user: User, name: str) -> str:
+        """What create_collection would refuse, refused without writing (dry runs ask this)."""
+        name = " ".join(name.split())
+        if not name or len(name) > MAX_COLLECTION_NAME:
+            raise InvalidInput(f"name: a collection needs a name of 1 to {MAX_COLLECTION_NAME} characters")
+        with read_only(self.engine) as conn:
+            if len(repo.collections_of(conn, user.id)) >= MAX_COLLECTIONS:
+                raise InvalidInput(f"at most {MAX_COLLECTIONS} collections per account")
+        return name
 
     def add_to_collection(self, user: User, collection_id: int, paper_id: str) -> bool:
         """Add (and save) a paper; a paper already there is a no-op; a full collection is refused."""
@@ -215,43 +227,79 @@ class LibraryService:
 
     def import_into(self, user: User, collection_id: int, text: str, *, dry_run: bool = False) -> ImportReport:
         """Add every arXiv id of a BibTeX file or id list to the collection; unknown ids are fetched
-        from arXiv first; bad entries are reported by line and skipped. One write for the lot."""
-        report = ImportReport(dry_run=dry_run)
+        from arXiv first; bad entries are reported by line and skipped. One write for the lot; a dry
+        run writes nothing at all (not even a rate-limit hit) and fetches nothing."""
         with self.engine.begin() as conn:
             collection = self.owned(conn, user, collection_id)
-            self._hit(conn, user)
+            if not dry_run:
+                self._hit(conn, user)
             present = set(repo.collection_paper_ids(conn, collection_id))
-        wanted: list[str] = []
-        for entry in parse_import(text):
-            if entry.arxiv_id is None:
-                report.errors.append({"line": entry.line, "error": entry.error})
-            elif entry.arxiv_id in present or entry.arxiv_id in wanted:
-                report.already.append(entry.arxiv_id)
-            elif self._ensure_paper(user, entry.line, entry.arxiv_id, report, dry_run):
-                wanted.append(entry.arxiv_id)
-        if len(present) + len(wanted) > MAX_COLLECTION_PAPERS:
-            raise InvalidInput(f"collection {collection.name!r} would pass {MAX_COLLECTION_PAPERS:,} papers")
-        report.added = wanted
+        report = self._plan_import(user, collection.name, present, text, dry_run)
         if not dry_run:
             with self.engine.begin() as conn:
-                for paper_id in wanted:
+                for paper_id in report.added:
                     self._add(conn, user, collection, paper_id)
         return report
 
-    def _ensure_paper(self, user: User, line: int, paper_id: str, report: ImportReport, dry_run: bool) -> bool:
+    def import_named(
+        self, user: User, name: str, text: str, *, create: bool = False, dry_run: bool = False
+    ) -> ImportReport:
+        """import_into the user's collection called `name`; `create` makes it when missing (a dry run
+        says it would, and what it would add, and creates nothing)."""
+        try:
+            found = self.find_collection(user, name)
+        except NotFound:
+            if not create:
+                raise NotFound(f"no collection named {name[:80]!r} (add --create to make it)") from None
+            name = self._check_new_collection(user, name)
+            if dry_run:
+                report = self._plan_import(user, name, set(), text, dry_run=True)
+            else:
+                report = self.import_into(user, self.create_collection(user, name), text)
+            report.created = True
+            return report
+        return self.import_into(user, found.id, text, dry_run=dry_run)
+
+    def _plan_import(self, user: User, name: str, present: set[str], text: str, dry_run: bool) -> ImportReport:
+        """Which ids the import adds (fetching unknown ones unless a dry run), which were there, which fail."""
+        report = ImportReport(dry_run=dry_run, collection=name)
+        entries = parse_import(text)
         with read_only(self.engine) as conn:
-            if reader.is_visible(conn, paper_id):
-                return True
-        if dry_run or self.index_paper is None:
+            stored = reader.visible_ids(conn, [e.arxiv_id for e in entries if e.arxiv_id])
+        for entry in entries:
+            if entry.arxiv_id is None:
+                report.errors.append({"line": entry.line, "error": entry.error})
+            elif entry.arxiv_id in present or entry.arxiv_id in report.added:
+                report.already.append(entry.arxiv_id)
+            elif entry.arxiv_id in stored or self._fetch(user, entry.line, entry.arxiv_id, report):
+                report.added.append(entry.arxiv_id)
+        if len(present) + len(report.added) > MAX_COLLECTION_PAPERS:
+            raise InvalidInput(f"collection {name!r} would pass {MAX_COLLECTION_PAPERS:,} papers")
+        return report
+
+    def _fetch(self, user: User, line: int, paper_id: str, report: ImportReport) -> bool:
+        """Fetch a paper unknown here from arXiv (a dry run only lists it as one it would fetch)."""
+        if self.index_paper is None:
             report.errors.append({"line": line, "error": f"{paper_id} is not stored here yet"})
             return False
-        try:
-            self.index_paper(paper_id, f"user:{user.id}")
-        except (NotFound, InvalidInput, UpstreamUnavailable, RateLimited) as error:
-            report.errors.append({"line": line, "error": f"{paper_id}: {error}"})
-            return False
+        if not report.dry_run:
+            try:
+                self.index_paper(paper_id, f"user:{user.id}")
+            except (NotFound, InvalidInput, UpstreamUnavailable, RateLimited) as error:
+                report.errors.append({"line": line, "error": f"{paper_id}: {error}"})
+                return False
         report.fetched.append(paper_id)
         return True
+
+    # exports
+
+    def export(self, user: User, fmt: str, collection_id: int | None = None) -> Export:
+        """The user's library (with notes in JSON lines) or one of their collections, in `fmt`."""
+        check_format(fmt)
+        with read_only(self.engine) as conn:
+            if collection_id is None:
+                return export_library(conn, self.settings, user.id, fmt)
+            return export_collection(conn, self.settings, self.owned(conn, user, collection_id), fmt)
 
     # the private feed token
 

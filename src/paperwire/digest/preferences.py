@@ -13,6 +13,7 @@ FREQUENCIES = ("daily", "weekly")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_ITEMS = 20  # per list: categories, saved searches, followed authors
 MAX_QUERY_CHARS = 200
+FOLLOW_KINDS = ("author", "category", "search")  # as in community/library.py KINDS
 
 
 @dataclass(frozen=True)
@@ -42,18 +43,20 @@ class Sections:
 
 
 def with_follows(data: dict[str, Any] | None, follows: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """A linked account's sections with its follows ((kind, label) pairs from the follows table, the one
-    list the web's Follow buttons and /following edit) added to the followed authors, categories and
-    searches, without repeats."""
-    sections = Sections.from_json(data)
-    extra = {kind: [label for k, label in follows if k == kind] for kind in ("author", "category", "search")}
-    merged = replace(
-        sections,
-        authors=tuple(dict.fromkeys([*sections.authors, *extra["author"]])),
-        categories=tuple(dict.fromkeys([*sections.categories, *extra["category"]])),
-        searches=tuple(dict.fromkeys([*sections.searches, *extra["search"]])),
+    """A linked account's sections: its followed authors, categories and searches are its follows
+    ((kind, label) pairs from the follows table, the one list the web's Follow buttons and /following
+    edit). Lists typed on the preferences page before the account was linked are not read; the page
+    shows them as such (web/views/subscribe.py)."""
+    kinds = {kind: tuple(dict.fromkeys(label for k, label in follows if k == kind)) for kind in FOLLOW_KINDS}
+    followed = replace(
+        Sections.from_json(data), authors=kinds["author"], categories=kinds["category"], searches=kinds["search"]
     )
-    return merged.as_json()
+    return followed.as_json()
+
+
+def typed_lists(sections: Sections) -> list[str]:
+    """What a subscriber typed into the followed lists ('Ada Lovelace', 'cs.LG', 'graph nets')."""
+    return [*sections.authors, *sections.categories, *sections.searches]
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,11 @@ def _lines(text: str) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def parse_form(form: dict[str, str], trending_default: int = 10) -> Preferences:
-    """Preferences from the preferences page's form fields; raises InvalidInput with a readable message."""
+def parse_form(form: dict[str, str], trending_default: int = 10, *, linked: bool = False) -> Preferences:
+    """Preferences from the preferences page's form fields; raises InvalidInput with a readable message.
+    A subscriber `linked` to an account follows from the account, so the form's lists are not taken."""
+    if linked:
+        form = {k: v for k, v in form.items() if k not in ("categories", "searches", "authors")}
     frequency = form.get("frequency", "daily")
     if frequency not in FREQUENCIES:
         raise InvalidInput("frequency must be daily or weekly")

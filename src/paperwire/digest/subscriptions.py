@@ -21,7 +21,9 @@ from paperwire.digest.tokens import read_confirm_token, read_manage_token
 from paperwire.domain.emails import parse_email
 from paperwire.errors import InvalidInput, NotFound, RateLimited
 from paperwire.mail import render_email
+from paperwire.storage import library
 from paperwire.storage import subscribers as repo
+from paperwire.storage.db import read_only
 from paperwire.storage.subscribers import ACTIVE, UNSUBSCRIBED, Subscriber
 
 log = logging.getLogger(__name__)
@@ -139,6 +141,14 @@ class SubscriptionService:
                 paused=preferences.paused,
                 sections=preferences.sections.as_json(),
             )
+
+    def follows_of(self, subscriber: Subscriber) -> list[tuple[str, str]] | None:
+        """(kind, label) of what a linked subscriber's account follows (its digest's followed sections,
+        preferences.with_follows); None for an address without an account, whose lists are typed."""
+        if subscriber.user_id is None:
+            return None
+        with read_only(self.engine) as conn:
+            return [(f.kind, f.label) for f in library.follows_of(conn, subscriber.user_id)]
 
     def subscription_for_user(self, user_id: int) -> Subscriber | None:
         with self.engine.begin() as conn:

@@ -29,7 +29,7 @@ from scipy import sparse
 from sqlalchemy import Connection, Engine
 
 from paperwire.search.index import NO_DATE, SearchIndex
-from paperwire.storage import library, reader
+from paperwire.storage import library, newest, reader
 from paperwire.storage.db import read_only
 
 Rows = npt.NDArray[np.int64]
@@ -220,11 +220,11 @@ def load_profile(conn: Connection, user_id: int) -> Profile:
     saved = [item["paper_id"] for item in library.saved_items(conn, user_id, limit=1000)]
     voted = [row.id for row in reader.papers_voted_by(conn, user_id, limit=1000)]
     followed: dict[str, str] = {}
-    for follow in library.follows_of(conn, user_id, "author"):
-        spellings = reader.find_authors(conn, follow.label)
-        if spellings:
-            _, rows = reader.author_papers(conn, [a["id"] for a in spellings], FOLLOWED_AUTHOR_PAPERS, 0)
-            followed.update({row.id: follow.label for row in rows if row.id not in followed})
+    labels = [follow.label for follow in library.follows_of(conn, user_id, "author")]
+    spellings = reader.find_authors_of(conn, labels)
+    groups = [[author["id"] for author in spellings[label]] for label in labels]
+    for label, ids in zip(labels, newest.newest_of_authors(conn, groups, FOLLOWED_AUTHOR_PAPERS), strict=True):
+        followed.update({paper_id: label for paper_id in ids if paper_id not in followed})
     negatives = tuple(library.not_relevant_ids(conn, user_id))
     return Profile(tuple(dict.fromkeys([*saved, *voted])), negatives, followed)
 

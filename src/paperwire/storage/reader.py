@@ -344,9 +344,26 @@ def category_info(conn: Connection, category: str) -> dict[str, Any] | None:
 def find_authors(conn: Connection, name: str) -> list[dict[str, Any]]:
     """Every stored spelling of the author `name` asks for ({id, name}): the authors sharing its match key
     (authors.name_key) that domain.papers.is_author_variant accepts; the exact spelling first."""
-    query = select(authors.c.id, authors.c.name).where(authors.c.name_key == author_key(name)).order_by(authors.c.name)
-    found = [dict(row) for row in conn.execute(query).mappings() if is_author_variant(name, row["name"])]
-    return sorted(found, key=lambda author: (author["name"] != normalize_author(name), -len(author["name"])))
+    return find_authors_of(conn, [name])[name]
+
+
+def find_authors_of(conn: Connection, names: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    """find_authors for many names in one statement per chunk (a page of followed authors)."""
+    found: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    keys = list(dict.fromkeys(author_key(name) for name in names))
+    rows: list[dict[str, Any]] = []
+    for part in chunked(keys):
+        query = select(authors.c.id, authors.c.name, authors.c.name_key).where(authors.c.name_key.in_(part))
+        rows.extend(dict(row) for row in conn.execute(query.order_by(authors.c.name)).mappings())
+    for name in found:
+        key, exact = author_key(name), normalize_author(name)
+        spellings = [
+            {"id": row["id"], "name": row["name"]}
+            for row in rows
+            if row["name_key"] == key and is_author_variant(name, row["name"])
+        ]
+        found[name] = sorted(spellings, key=lambda author: (author["name"] != exact, -len(author["name"])))
+    return found
 
 
 @dataclass(frozen=True)

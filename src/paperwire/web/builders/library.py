@@ -12,7 +12,7 @@ from paperwire.errors import PaperwireError
 from paperwire.search.personal import Pick
 from paperwire.search.service import SearchService
 from paperwire.storage import library as repo
-from paperwire.storage import reader
+from paperwire.storage import newest, reader
 from paperwire.web.builders._papers import author_path, paper_dicts
 
 NEWEST_PER_FOLLOW = 3
@@ -33,26 +33,39 @@ def _follow_page(follow: repo.Follow) -> tuple[str, str]:
     return f"/search?{query}", f"/feeds/search.atom?{query}"
 
 
-def _newest_ids(conn: Connection, search: SearchService, follow: repo.Follow) -> list[str]:
-    if follow.kind == "author":
-        spellings = reader.find_authors(conn, follow.label)
-        ids = [a["id"] for a in spellings]
-        return [row.id for row in reader.author_papers(conn, ids, NEWEST_PER_FOLLOW, 0)[1]] if ids else []
-    if follow.kind == "category":
-        return [row.id for row in reader.newest_papers(conn, follow.label, NEWEST_PER_FOLLOW, 0)]
+def _newest_ids(conn: Connection, search: SearchService, follows: list[repo.Follow]) -> list[list[str]]:
+    """The newest few paper ids of each follow: one statement for all the authors, one for all the
+    categories (storage/newest.py); searches ask the index."""
+    authors = [f.label for f in follows if f.kind == "author"]
+    spellings = reader.find_authors_of(conn, authors)
+    groups = [[author["id"] for author in spellings[label]] for label in authors]
+    found = {
+        "author": dict(zip(authors, newest.newest_of_authors(conn, groups, NEWEST_PER_FOLLOW), strict=True)),
+        "category": newest.newest_in_categories(
+            conn, [f.label for f in follows if f.kind == "category"], NEWEST_PER_FOLLOW
+        ),
+    }
+    return [found[f.kind][f.label] if f.kind in found else _searched(search, f.label) for f in follows]
+
+
+def _searched(search: SearchService, query: str) -> list[str]:
     try:
-        return search.rank_ids(follow.label, limit=NEWEST_PER_FOLLOW)
+        return search.rank_ids(query, limit=NEWEST_PER_FOLLOW)
     except PaperwireError:  # no index yet, or a query the index refuses: the follow is listed without papers
         return []
 
 
 def build_following(conn: Connection, settings: Settings, search: SearchService, user_id: int) -> dict[str, Any]:
-    follows = []
-    for follow in repo.follows_of(conn, user_id):
+    follows = repo.follows_of(conn, user_id)
+    newest_ids = _newest_ids(conn, search, follows)
+    papers = {p["id"]: p for p in papers_in_order(conn, settings, [i for ids in newest_ids for i in ids])}
+    listed: list[dict[str, Any]] = []
+    for follow, ids in zip(follows, newest_ids, strict=True):
         page, feed = _follow_page(follow)
-        papers = papers_in_order(conn, settings, _newest_ids(conn, search, follow))
-        follows.append({"kind": follow.kind, "label": follow.label, "url": page, "feed": feed, "papers": papers})
-    return {"follows": follows}
+        shown = [papers[i] for i in ids if i in papers]
+        listed.append({"kind": follow.kind, "label": follow.label, "url": page, "feed": feed, "papers": shown})
+    page_ids = [i for ids in newest_ids for i in ids if i in papers]
+    return {"follows": listed, "page_ids": list(dict.fromkeys(page_ids))}
 
 
 def build_library(conn: Connection, settings: Settings, user_id: int) -> dict[str, Any]:

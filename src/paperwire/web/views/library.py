@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from paperwire.domain.citations import EXPORT_FORMATS, export_text
+from paperwire.community.library_export import Export
+from paperwire.domain.citations import EXPORT_FORMATS
 from paperwire.domain.papers import paper_path
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.storage import library as repo
@@ -137,25 +138,18 @@ def library(request: Request, auth: PageAuth) -> Response:
     return render(request, "library/library.html", auth, formats=list(EXPORT_FORMATS), **data)
 
 
-def _export(papers: list[dict[str, object]], fmt: str, name: str, notes: dict[str, str]) -> Response:
-    if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(f"format: expected one of {', '.join(EXPORT_FORMATS)}, got {fmt[:20]!r}")
-    extension, media_type = EXPORT_FORMATS[fmt]
-    body = export_text(papers, fmt, notes)
-    disposition = f'attachment; filename="{name}.{extension}"'
-    return Response(
-        body, media_type=media_type, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"}
-    )
+def _download(export: Export) -> Response:
+    disposition = f'attachment; filename="{export.filename}"'
+    headers = {"Content-Disposition": disposition, "Cache-Control": "no-store"}
+    return Response(export.body, media_type=export.media_type, headers=headers)
 
 
 @router.get("/library/export.{fmt}")
-def export_library(request: Request, auth: PageAuth, fmt: str) -> Response:
+def export_library(request: Request, community: CommunityDep, auth: PageAuth, fmt: str) -> Response:
     user = auth.user
     if user is None:
         return to_login(request)
-    with read_only(services_of(request).engine) as conn:
-        data = build_library(conn, settings_of(request), user.id)
-    return _export(data["papers"], fmt, "library", {p["id"]: p["note"] for p in data["papers"]})
+    return _download(community.library.export(user, fmt))
 
 
 @router.post("/collections")
@@ -184,10 +178,7 @@ def export_collection(
     user = auth.user
     if user is None:
         return to_login(request)
-    with read_only(services_of(request).engine) as conn:
-        found = community.library.owned(conn, user, collection_id)
-        data = build_collection(conn, settings_of(request), found)
-    return _export(data["papers"], fmt, f"collection-{collection_id}", {})
+    return _download(community.library.export(user, fmt, collection_id))
 
 
 @router.post("/collections/{collection_id}/add")
@@ -290,21 +281,18 @@ def public_collection(request: Request, community: CommunityDep, auth: PageAuth,
 
 
 @router.get("/account/export.zip")
-def export_everything(request: Request, auth: PageAuth) -> Response:
+def export_everything(request: Request, community: CommunityDep, auth: PageAuth) -> Response:
     """One archive: library (BibTeX, CSL-JSON, JSON lines with notes), each collection, follows."""
     user = auth.user
     if user is None:
         return to_login(request)
-    settings = settings_of(request)
+    library = community.library
     buffer = io.BytesIO()
     with read_only(services_of(request).engine) as conn, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        data = build_library(conn, settings, user.id)
-        notes = {p["id"]: p["note"] for p in data["papers"]}
-        for fmt in ("bibtex", "csl", "jsonl"):
-            archive.writestr(f"library.{EXPORT_FORMATS[fmt][0]}", export_text(data["papers"], fmt, notes))
+        for export in (library.export(user, fmt) for fmt in ("bibtex", "csl", "jsonl")):
+            archive.writestr(export.filename, export.text)
         for collection in repo.collections_of(conn, user.id):
-            papers = build_collection(conn, settings, collection)["papers"]
-            archive.writestr(f"collections/{collection.id}.bib", export_text(papers, "bibtex"))
+            archive.writestr(f"collections/{collection.id}.bib", library.export(user, "bibtex", collection.id).text)
         follows = [
             {"kind": f.kind, "label": f.label, "since": f.created_at.isoformat()}
             for f in repo.follows_of(conn, user.id)
@@ -352,6 +340,9 @@ def viewer_follows(request: Request, kind: str, target: str) -> bool:
             request.state.viewer_follows = follows
         if not follows:
             return False
+        label = " ".join(target.split())
+        if any(f.kind == kind and f.label == label for f in follows):  # /following's buttons: no lookup
+            return True
         try:
             wanted = resolve_follow(conn, kind, target)
         except (InvalidInput, NotFound):

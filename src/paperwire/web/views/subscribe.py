@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paperwire.digest import links
 from paperwire.digest.compose import body_of
-from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form
+from paperwire.digest.preferences import WEEKDAYS, Sections, parse_form, typed_lists
 from paperwire.digest.subscriptions import SubscriptionService
 from paperwire.digest.tokens import is_admin_token
 from paperwire.domain import emails
@@ -71,9 +71,14 @@ def confirm(request: Request, token: str) -> Response:
 
 
 def _manage_context(service: SubscriptionService, subscriber: Subscriber, **extra: Any) -> dict[str, Any]:
+    """`follows` (None without an account) replace the typed lists of authors, categories and searches;
+    `unread` is what was typed there before the address was linked to an account."""
+    sections, follows = Sections.from_json(subscriber.sections), service.follows_of(subscriber)
     return {
         "subscriber": subscriber,
-        "sections": Sections.from_json(subscriber.sections),
+        "sections": sections,
+        "follows": follows,
+        "unread": typed_lists(sections) if follows is not None else [],
         "weekdays": WEEKDAYS,
         "unsubscribe_url": links.unsubscribe_url(service.settings, subscriber),
         "error": None,
@@ -92,7 +97,9 @@ async def save(request: Request, token: str) -> Response:
     subscriber = service.from_manage_token(token)
     form = {key: str(value) for key, value in (await request.form()).items()}
     try:
-        service.update_preferences(subscriber.id, parse_form(form, service.settings.digest_trending_limit))
+        linked = subscriber.user_id is not None
+        preferences = parse_form(form, service.settings.digest_trending_limit, linked=linked)
+        service.update_preferences(subscriber.id, preferences)
     except InvalidInput as error:
         return _page(request, "manage", _manage_context(service, subscriber, error=str(error)), status=400)
     context = _manage_context(service, service.from_manage_token(token), flash=Flash("Preferences saved."))
