@@ -141,7 +141,7 @@ def _signals(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> list[np
     found = []
     for _, positives, _ in data["authors"]:
         # The reader's own papers from before the cut are never candidates (they are older than the window).
-        found.append(np.stack([score_rows(vectors, positives, empty, candidates, lexical, w)[0] for w in units]))
+        found.append(np.stack([score_rows(vectors, positives, empty, candidates, lexical, w) for w in units]))
     return found
 
 

@@ -112,10 +112,9 @@ def score_rows(
     lexical: sparse.csr_matrix | None = None,
     weights: Weights = WEIGHTS,
     seed: int = 0,
-) -> tuple[Floats, Rows]:
-    """Scores of the candidate rows (higher is better) and, per candidate, the index into `positives`
-    of its closest positive (the "close to ..." explanation). `vectors` rows are unit length;
-    `lexical`, when given, has unit-length TF-IDF rows aligned with `vectors`."""
+) -> Floats:
+    """Scores of the candidate rows (higher is better). `vectors` rows are unit length; `lexical`, when
+    given, has unit-length TF-IDF rows aligned with `vectors`."""
     rng = np.random.default_rng(seed)
     background = rng.choice(len(vectors), size=min(weights.sampled_negatives, len(vectors)), replace=False)
     background = np.setdiff1d(background, positives)
@@ -134,31 +133,43 @@ def score_rows(
         profile = (summed / norm).astype(np.float32) if norm > 0 else None
     # sparse x sparse: 119 ms against 327 ms for sparse x dense at 74,728 rows (measured, one BLAS thread)
     closest_words = lexical[positives].T.tocsc() if lexical is not None and weights.lexical_knn else None
-    together = np.hstack([liked.T, w[:-1, np.newaxis]]).astype(np.float32)
+    # The classifier's weights, the disliked papers and (only when the max-sim signal has a weight) the
+    # liked ones in one matrix: one pass over the rows, whose cost grows with the columns (compute-bound:
+    # 74,728 x 384 x 15 columns took ~32 ms on one core, 4 columns ~9 ms).
+    liked_columns = len(liked) if weights.knn else 0
+    against = [liked.T[:, :liked_columns]] + ([disliked.T] if disliked is not None else []) + [w[:-1, np.newaxis]]
+    together = np.hstack(against).astype(np.float32)
 
-    def signals(rows: Rows) -> tuple[list[tuple[float, Floats]], Rows]:
+    def signals(rows: Rows) -> list[tuple[float, Floats]]:
         """(weight, values) per signal for these rows, computed on views where the rows are all of them
         (a whole-index feed copies nothing: 74,728 x 384 is 115 MB)."""
         chosen = _take(vectors, rows)
-        both = chosen @ together  # one pass over the rows: 74,728 x 384 is 115 MB to read
-        similarity = both[:, : len(liked)]
-        found = [(weights.knn, similarity.max(axis=1)), (weights.linear, both[:, -1])]
+        both = chosen @ together  # liked (when knn counts) | disliked | w
+        found = [(weights.linear, both[:, -1])]
+        if liked_columns:
+            found.append((weights.knn, both[:, :liked_columns].max(axis=1)))
         words = _take(lexical, rows) if lexical is not None else None
         if profile is not None and words is not None:
             found.append((weights.lexical, np.asarray(words @ profile).ravel()))
         if closest_words is not None and words is not None:
             found.append((weights.lexical_knn, np.asarray((words @ closest_words).max(axis=1).todense()).ravel()))
         if disliked is not None:
-            found.append((-weights.negative, (chosen @ disliked.T).max(axis=1)))
-        return [(weight, np.asarray(values, dtype=np.float64)) for weight, values in found], similarity.argmax(axis=1)
+            found.append((-weights.negative, both[:, liked_columns : liked_columns + len(disliked)].max(axis=1)))
+        return [(weight, np.asarray(values, dtype=np.float64)) for weight, values in found]
 
-    ranked, nearest = signals(candidates)
-    reference, _ = signals(background)
     score = np.zeros(len(candidates))
-    for (weight, values), (_, sample) in zip(ranked, reference, strict=True):
+    for (weight, values), (_, sample) in zip(signals(candidates), signals(background), strict=True):
         score += weight * _z(values, sample)
-    nearest = nearest.astype(np.int64)
-    return score, nearest
+    return score
+
+
+def closest_positive(vectors: npt.NDArray[np.float32], positives: Rows, rows: Rows) -> Rows:
+    """Per row, the index into `positives` of the most similar one (the "close to ..." of a pick); asked
+    only for the picks shown, not for every candidate."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    nearest: Rows = (vectors[rows] @ vectors[positives].T).argmax(axis=1).astype(np.int64)
+    return nearest
 
 
 def rank(
@@ -189,16 +200,17 @@ def rank(
     if not keep.any():
         return []
     negatives = np.array([position[p] for p in profile.negatives if p in position], dtype=np.int64)
-    score, nearest = score_rows(vectors, positives, negatives, rows, lexical, weights)
+    score = score_rows(vectors, positives, negatives, rows, lexical, weights)
     followed = np.array([position[p] for p in profile.followed_papers if p in position], dtype=np.int64)
     score += weights.followed * np.isin(rows, followed)
     score[~keep] = -np.inf
     top = min(limit, int(keep.sum()))
     best = np.argpartition(-score, top - 1)[:top] if top < len(score) else np.arange(len(score))
     order = best[np.argsort(-score[best], kind="stable")]
+    nearest = closest_positive(vectors, positives, rows[order])
     return [
-        Pick(ids[rows[i]], float(score[i]), _why(ids[rows[i]], ids[positives[nearest[i]]], profile, titles))
-        for i in order
+        Pick(ids[rows[i]], float(score[i]), _why(ids[rows[i]], ids[positives[n]], profile, titles))
+        for i, n in zip(order, nearest, strict=True)
     ]
 
 

@@ -17,8 +17,8 @@ def _vectors(seed: int = 0) -> np.ndarray:
 def test_a_paper_scores_the_same_whatever_else_is_ranked_with_it() -> None:
     vectors = _vectors()
     positives, empty = np.array([0, 1, 2]), np.array([], dtype=np.int64)
-    wide, _ = score_rows(vectors, positives, empty, np.arange(3, 120))
-    narrow, _ = score_rows(vectors, positives, empty, np.array([5, 60, 100]))
+    wide = score_rows(vectors, positives, empty, np.arange(3, 120))
+    narrow = score_rows(vectors, positives, empty, np.array([5, 60, 100]))
     assert np.allclose(narrow, wide[[5 - 3, 60 - 3, 100 - 3]])
 
 
@@ -53,3 +53,19 @@ def test_followed_authors_papers_say_so() -> None:
     picks = rank(ids, vectors, Profile(followed_papers={"p90": "Grace Hopper"}), ids, {}, limit=3)
     assert picks[0].paper_id == "p90"
     assert picks[0].why == "by Grace Hopper, whom you follow"
+
+
+def test_each_pick_is_explained_by_its_own_closest_saved_paper() -> None:
+    """A reader with two interests: picks from topic 0 say "close to" the saved topic-0 paper, picks
+    from topic 1 the saved topic-1 paper (the explanation is the nearest positive of that pick)."""
+    vectors = _vectors()
+    ids = [f"p{i}" for i in range(len(vectors))]
+    titles = {"p0": "Zero", "p40": "Forty"}
+    picks = rank(ids, vectors, Profile(positives=("p0", "p40")), ids, titles, limit=30)
+    by_topic = {0: set(), 1: set()}
+    for pick in picks:
+        topic = int(pick.paper_id[1:]) // 40
+        if topic in by_topic:
+            by_topic[topic].add(pick.why)
+    assert by_topic[0] == {"close to 'Zero', which you saved or upvoted"}
+    assert by_topic[1] == {"close to 'Forty', which you saved or upvoted"}
