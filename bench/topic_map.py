@@ -4,10 +4,15 @@ Input: the real MiniLM vectors of the 74,728 arXiv cs papers cached by bench/cor
 embedded here). `--vectors DIR` (or PAPERWIRE_BENCH_VECTORS) names the cache; `--partial` uses the chunks
 present so far (a subset: the report says how many papers).
 
-    .venv/bin/python bench/topic_map.py reducers --sample 5000      # PCA vs PCA -> openTSNE: time, quality
+    .venv/bin/python bench/topic_map.py reducers --sample 5000      # PCA, PCA -> openTSNE, UMAP: time, quality
+    .venv/bin/python bench/topic_map.py sweep                        # t-SNE fit size on the 74,728-paper map
     .venv/bin/python bench/topic_map.py build --papers 75000         # the map build at 75k (real vectors)
     .venv/bin/python bench/topic_map.py build --papers 300000        # 74,728 real + perturbed copies
     .venv/bin/python bench/topic_map.py quality                      # NMI/ARI vs arXiv primary categories
+
+UMAP (umap-learn, not a product dependency: `pip install umap-learn` to compare) runs on the same 50-d PCA
+input as t-SNE, cosine metric, its defaults otherwise; its first call also pays numba's compilation, which
+is reported apart (`jit_s`) from a second, timed fit.
 
 Every command prints one JSON object (with the load average) to stdout. `build` runs the product's own
 functions (topics/reduce.py, topics/labels.py) on a term-count matrix built here the way the index counts
@@ -62,11 +67,15 @@ def primary(paper: dict[str, Any]) -> str:
     return str(categories[0])
 
 
-def knn_preservation(high: np.ndarray, low: np.ndarray, k: int = 10, queries: int = 2000, seed: int = 0) -> float:
+def knn_preservation(
+    high: np.ndarray, low: np.ndarray, k: int = 10, queries: int = 2000, seed: int = 0, rows: np.ndarray | None = None
+) -> float:
     """Mean share of each query's k nearest neighbours (cosine, embedding space) that are also among its
-    k nearest on the map (Euclidean), over a random sample of queries against all points."""
+    k nearest on the map (Euclidean), over a random sample of queries (drawn from `rows`, default all
+    points) against all points."""
     rng = np.random.default_rng(seed)
-    chosen = rng.choice(high.shape[0], min(queries, high.shape[0]), replace=False)
+    pool = np.arange(high.shape[0]) if rows is None else rows
+    chosen = rng.choice(pool, min(queries, pool.size), replace=False)
     shared = 0
     for start in range(0, chosen.size, 500):
         rows = chosen[start : start + 500]
@@ -104,6 +113,12 @@ def reducers(vectors: np.ndarray, sample: int, threads: int) -> dict[str, Any]:
     reduced = pca(high)
     pca_s = time.perf_counter() - started
     candidates = {"pca": lambda: normalise(reduced[:, :2].copy()), "tsne": lambda: normalise(tsne(reduced, 0, threads))}
+    umap_fit = _umap(threads)
+    if umap_fit is not None:
+        started = time.perf_counter()
+        umap_fit(reduced[:500])  # numba compiles on the first call: timed apart
+        results["umap_jit_s"] = round(time.perf_counter() - started, 2)
+        candidates["umap"] = lambda: normalise(umap_fit(reduced))
     for name, run in candidates.items():
         started = time.perf_counter()
         low = run()
@@ -117,6 +132,48 @@ def reducers(vectors: np.ndarray, sample: int, threads: int) -> dict[str, Any]:
             "knn_preservation_k10": round(knn_preservation(high, low), 4),
         }
     return {"reducers": results, **conditions(int(rows.size), int(rows.size))}
+
+
+def _umap(threads: int) -> Any:
+    """A fit function for umap-learn on the PCA input (None when it is not installed)."""
+    try:
+        import umap
+    except ImportError:
+        return None
+
+    def fit(reduced: np.ndarray) -> np.ndarray:
+        model = umap.UMAP(n_components=2, metric="cosine", random_state=0, n_jobs=threads)
+        return np.asarray(model.fit_transform(reduced), dtype=np.float32)
+
+    return fit
+
+
+def sweep(vectors: np.ndarray, sizes: list[int], threads: int) -> dict[str, Any]:
+    """The product's layout of all `vectors` with t-SNE fitted on `sizes` papers each (the rest placed next
+    to their nearest fitted neighbours): time, and kNN preservation of fitted and placed papers apart
+    (neighbours always among all papers, so the figures of one map compare)."""
+    from paperwire.topics.reduce import layout
+
+    runs = []
+    n = vectors.shape[0]
+    for size in sizes:
+        started = time.perf_counter()
+        result = layout(vectors, fit_max=size, threads=threads)
+        seconds = time.perf_counter() - started
+        placed = np.setdiff1d(np.arange(n), result.fitted)
+        runs.append(
+            {
+                "fit": int(result.fitted.size),
+                "layout_s": round(seconds, 1),
+                "knn_preservation_k10_all": round(knn_preservation(vectors, result.xy), 4),
+                "knn_preservation_k10_fitted": round(knn_preservation(vectors, result.xy, rows=result.fitted), 4),
+                "knn_preservation_k10_placed": round(knn_preservation(vectors, result.xy, rows=placed), 4)
+                if placed.size
+                else None,
+            }
+        )
+        print(json.dumps(runs[-1]), file=sys.stderr)
+    return {"runs": runs, **conditions(n, n)}
 
 
 def term_counts(texts: list[str]) -> tuple[Any, list[str]]:
@@ -230,7 +287,7 @@ def quality(papers: list[dict[str, Any]], vectors: np.ndarray) -> dict[str, Any]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("what", choices=("reducers", "build", "quality"))
+    parser.add_argument("what", choices=("reducers", "build", "quality", "sweep"))
     parser.add_argument(
         "--vectors", type=Path, default=Path(os.environ.get("PAPERWIRE_BENCH_VECTORS", DEFAULT_VECTORS))
     )
@@ -239,11 +296,14 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=75_000)
     parser.add_argument("--fit-max", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sizes", default="5000,10000,20000,40000", help="sweep: t-SNE fit sizes")
     args = parser.parse_args()
     papers, vectors = load(args.vectors, args.partial)
     print(f"{vectors.shape[0]:,} real vectors", file=sys.stderr)
     if args.what == "reducers":
         report = reducers(vectors, args.sample, args.threads)
+    elif args.what == "sweep":
+        report = sweep(vectors, [int(x) for x in args.sizes.split(",")], args.threads)
     elif args.what == "build":
         report = build(papers, vectors, args.papers, args.fit_max, args.threads)
     else:
