@@ -88,9 +88,11 @@ class Topology:
         self.programs.append(program)
         return program
 
-    def serve(self, host: str, **settings: str) -> tuple[Program, str]:
-        """Build the host's own index from the database, then serve; returns the program and its base URL."""
-        self.run(host, "index", "update", **settings)
+    def serve(self, host: str, *, build_index: bool = True, **settings: str) -> tuple[Program, str]:
+        """Build the host's own index from the database (unless told not to: it serves the index it has),
+        then serve; returns the program and its base URL."""
+        if build_index:
+            self.run(host, "index", "update", **settings)
         address = self.network.hosts[host]
         program = self.start(
             host, "serve", "--host", address, "--port", str(APP_PORT), "--no-access-log", "--log-level", "warning",

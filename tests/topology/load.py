@@ -3,11 +3,13 @@
 Each reader is one verified account with an API token. It alternates between hosts request by request; when
 a host does not answer (refused, reset, timed out), it repeats the same request on the next host. A vote is
 idempotent (one per account and paper), so repeating one whose answer was lost cannot count it twice.
+A patient reader also repeats a request answered 503 (the database is away), after a short pause.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,11 +38,16 @@ class Tally:
     failures: dict[str, list[str]] = field(default_factory=dict)
     acknowledged: set[tuple[str, str]] = field(default_factory=set)  # (email, paper id)
     failovers: int = 0
+    unavailable: list[tuple[float, str | None]] = field(default_factory=list)  # 503s: (seconds, Retry-After)
+    answers: list[tuple[float, str, int]] = field(default_factory=list)  # (monotonic time, host, status)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answered(self, base: str, status: int) -> None:
+    def answered(self, base: str, response: httpx.Response) -> None:
         with self.lock:
-            self.statuses.setdefault(base, Counter())[status] += 1
+            self.statuses.setdefault(base, Counter())[response.status_code] += 1
+            self.answers.append((time.monotonic(), base, response.status_code))
+            if response.status_code == 503:
+                self.unavailable.append((response.elapsed.total_seconds(), response.headers.get("retry-after")))
 
     def failed(self, base: str, error: Exception) -> None:
         with self.lock:
@@ -50,6 +57,11 @@ class Tally:
     def voted(self, email: str, paper_id: str) -> None:
         with self.lock:
             self.acknowledged.add((email, paper_id))
+
+    def first_ok_after(self, base: str, moment: float) -> float:
+        """Seconds from `moment` to the first 200 that `base` answered after it."""
+        with self.lock:
+            return min(t for t, b, status in self.answers if b == base and status == 200 and t >= moment) - moment
 
     def errors_on(self, base: str) -> int:
         bad = sum(n for status, n in self.statuses.get(base, Counter()).items() if status != 200)
@@ -63,10 +75,13 @@ class Reader:
     bases: list[str]
     tally: Tally
     turn: int = 0
+    patient: bool = False  # repeat requests answered 503
+    give_up_s: float = 120.0
 
     def request(self, method: str, path: str, clients: dict[str, httpx.Client]) -> httpx.Response:
         """`method path` on the next host; on the following ones while a host does not answer."""
-        for _ in range(len(self.bases) * 3):
+        deadline = time.monotonic() + self.give_up_s
+        while time.monotonic() < deadline:
             base = self.bases[self.turn % len(self.bases)]
             self.turn += 1
             try:
@@ -74,9 +89,12 @@ class Reader:
             except httpx.TransportError as error:
                 self.tally.failed(base, error)
                 continue
-            self.tally.answered(base, response.status_code)
+            self.tally.answered(base, response)
+            if response.status_code == 503 and self.patient:
+                time.sleep(0.2)
+                continue
             return response
-        raise RuntimeError(f"no host answered {method} {path}")
+        raise RuntimeError(f"no host answered {method} {path} within {self.give_up_s} s")
 
     def run(self, paper_ids: list[str], after_each: Callable[[], None]) -> None:
         headers = {"Authorization": f"Bearer {self.token}"}
