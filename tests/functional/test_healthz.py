@@ -87,6 +87,19 @@ def test_an_index_behind_the_database_serves_reports_its_lag_and_catches_up(
     assert app.services.search.refresh_index() is None  # nothing new: no new generation
 
 
+def test_a_new_host_builds_its_own_index_from_the_database(app: FastAPI, client: TestClient, add_papers: Adder) -> None:
+    add_papers(make_record(id="2501.60007", title="Reservoir computing on photonic chips"))
+    app.services.search.embed_pending()  # the worker host embedded it; this host has no index yet
+    assert client.get("/healthz").json()["index"]["present"] is False
+
+    report = app.services.search.refresh_index()
+    assert report is not None
+    assert (report.rebuilt, report.embedded) == (True, 0)
+    index = app.services.search.index()
+    assert index.has_vector[index.position["2501.60007"]]  # from the stored vector
+    assert client.get("/healthz").json()["index"]["lag"] == {"papers": 0, "seconds": 0.0}
+
+
 def test_refresh_uses_vectors_stored_after_the_paper_was_indexed(
     app: FastAPI,
     client: TestClient,

@@ -300,10 +300,9 @@ class SearchService:
         return report
 
     def _needs_refresh(self) -> bool:
+        """Papers the index lacks (all of them on a new host: it builds its own), or vectors stored since."""
         index = self.current_index()
-        if index is None:
-            return False  # nothing to extend: `paperwire index rebuild` (or the worker) builds the first one
-        return self.lag().papers > 0 or bool(self._stored_but_missing(index))
+        return self.lag().papers > 0 or (index is not None and bool(self._stored_but_missing(index)))
 
     def lag(self) -> IndexLag:
         """Papers the index does not reflect yet, and for how long it has not been current."""
