@@ -86,6 +86,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         arxiv_min_interval_s=0.0,
         http_timeout_s=5.0,
         base_url="http://testserver",
+        index_refresh_s=0.0,  # no background refresh: tests that need one call refresh_index() themselves
     )
 
 

@@ -55,23 +55,24 @@ class RecordingHandler:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
+def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return int(probe.getsockname()[1])
 
 
 @contextmanager
 def smtp_server(
-    handler: RecordingHandler | None = None, **server_options: Any
+    handler: RecordingHandler | None = None, host: str = "127.0.0.1", **server_options: Any
 ) -> Iterator[tuple[str, RecordingHandler]]:
-    """Start aiosmtpd on 127.0.0.1 on a free port; yields (smtp_url, handler). `server_options` go to
-    aiosmtpd's SMTP (e.g. auth_required=True: every MAIL FROM gets 530 until the client authenticates)."""
+    """Start aiosmtpd on `host` (loopback unless told) on a free port; yields (smtp_url, handler).
+    `server_options` go to aiosmtpd's SMTP (e.g. auth_required=True: every MAIL FROM gets 530 until the client
+    authenticates)."""
     handler = handler or RecordingHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **server_options)
+    port = free_port(host)
+    controller = Controller(handler, hostname=host, port=port, **server_options)
     controller.start()
     try:
-        yield f"smtp://127.0.0.1:{port}", handler
+        yield f"smtp://{host}:{port}", handler
     finally:
         controller.stop()

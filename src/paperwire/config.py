@@ -20,6 +20,8 @@ DEFAULT_DATABASE_URL = "sqlite:///paperwire.db"
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL: a connection attempt gives up after this long, so an unreachable database answers 503 fast
+    database_connect_timeout_s: int = 5
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = field(default="", repr=False)
     dev_mode: bool = True
@@ -50,6 +52,7 @@ class Settings:
     # search
     embedder: str = "minilm"  # minilm | hashing | none
     index_dir: str = "paperwire-index"
+    index_refresh_s: float = 30.0  # each web process catches its index up with papers.seq this often; 0 = off
     # topic map (docs/topic-map.md): a derived artifact in INDEX_DIR/map, built by `paperwire map build`
     map_days: int = 90  # papers of the last N days (counted back from the newest paper) are on the map
     map_max_papers: int = 300_000  # the newest this many at most
@@ -153,6 +156,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     if "mail_backend" not in values and "smtp_url" in values:  # a configured server is meant to be used
         values["mail_backend"] = "smtp"
     settings = Settings(**values)
+    if settings.database_connect_timeout_s < 1:
+        raise InvalidInput(f"{PREFIX}DATABASE_CONNECT_TIMEOUT_S must be at least 1 (seconds)")
+    if settings.index_refresh_s < 0:
+        raise InvalidInput(f"{PREFIX}INDEX_REFRESH_S must be 0 (off) or a number of seconds")
     if not settings.dev_mode and len(settings.secret_key) < 32:
         raise InvalidInput(f"{PREFIX}SECRET_KEY must be at least 32 characters when PAPERWIRE_DEV_MODE is off")
     return settings

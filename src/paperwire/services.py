@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # imported where they are built: `paperwire search` needs onl
     from paperwire.digest.subscriptions import SubscriptionService
     from paperwire.ingest.service import IngestService
     from paperwire.mail import Mailer
+    from paperwire.search.refresh import IndexRefresher
     from paperwire.search.service import SearchService
     from paperwire.storage.versions import DataVersion
     from paperwire.topics.service import TopicMapService
@@ -50,6 +51,7 @@ class Services:
     engine: Engine
     ingest: IngestService
     search: SearchService
+    index_refresher: IndexRefresher  # started by the web app (PAPERWIRE_INDEX_REFRESH_S), by nothing else
     mailer: Mailer
     digest: DigestService
     subscriptions: SubscriptionService
@@ -92,6 +94,7 @@ def build_services(
     from paperwire.digest.subscriptions import SubscriptionService
     from paperwire.ingest.service import IngestService
     from paperwire.mail import build_mailer
+    from paperwire.search.refresh import IndexRefresher
     from paperwire.storage.db import make_engine
 
     clock = clock or utcnow
@@ -103,6 +106,7 @@ def build_services(
         engine=engine,
         ingest=IngestService(engine),
         search=search,
+        index_refresher=IndexRefresher(search, settings.index_refresh_s),
         mailer=mailer,
         digest=DigestService(engine, settings, mailer, search=search, clock=clock),
         subscriptions=SubscriptionService(engine, settings, clock=clock),

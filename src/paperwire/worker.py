@@ -1,13 +1,17 @@
 """`paperwire worker`: the one scheduler process. A lease row keeps a second worker from running jobs.
 
 Each due job runs in turn and is recorded as a job_runs row (running -> succeeded | failed, with counts).
+The lease is renewed while a job runs, so a standby worker on another host takes it only from a worker that
+stopped; the runs that worker left 'running' are then marked abandoned and run again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +24,7 @@ from paperwire.storage import job_runs, leases
 
 log = logging.getLogger(__name__)
 LEASE = "worker"
+ABANDONED_NOTE = "the worker running it stopped without finishing (killed?); the next lease holder runs it again"
 JobFn = Callable[[Services], dict[str, Any]]
 
 
@@ -58,10 +63,32 @@ class Worker:
         self.engine, self.settings = services.engine, services.settings
         self.holder = leases.make_holder()
 
-    def _hold_lease(self) -> None:
+    def _hold_lease(self, *, between_jobs: bool = True) -> None:
         with self.engine.begin() as conn:
             if not leases.acquire(conn, LEASE, self.holder, self.clock(), self.settings.worker_lease_s):
                 raise Conflict(f"another worker holds the lease ({leases.holder_of(conn, LEASE)})")
+            if between_jobs and (names := job_runs.abandon_running(conn, self.clock(), ABANDONED_NOTE)):
+                log.warning("worker.runs_abandoned", extra={"jobs": names, "holder": self.holder})
+
+    @contextmanager
+    def _renewing(self) -> Iterator[None]:
+        """Renew the lease every third of its life while a job runs (a digest send can outlast it)."""
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(self.settings.worker_lease_s / 3):
+                try:
+                    self._hold_lease(between_jobs=False)
+                except Exception:  # a lost lease or a database gone for a while: the job goes on; logged
+                    log.exception("worker.lease_not_renewed", extra={"holder": self.holder})
+
+        thread = threading.Thread(target=renew, name="worker-lease", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def due(self) -> list[Job]:
         now = self.clock()
@@ -82,7 +109,8 @@ class Worker:
             run_id = job_runs.start(conn, job.name, self.clock())
         status, counts, error = "succeeded", {}, None
         try:
-            counts = job.run(self.services)
+            with self._renewing():
+                counts = job.run(self.services)
         except Exception as failure:  # the one broad catch: the job loop must survive any job
             log.exception("worker.job_failed", extra={"job": job.name, "job_run_id": run_id})
             status, error = "failed", f"{type(failure).__name__}: {failure}"[:2000]

@@ -25,6 +25,8 @@ CASES: list[tuple[str, Any]] = [
     ("/api/papers", schema.ChangesPage),
     ("/api/authors/Grace Hopper", schema.AuthorPage),
     ("/api/categories/cs.PL", schema.CategoryPage),
+    ("/api/health", schema.HealthReport),
+    ("/healthz", schema.HealthReport),
 ]
 
 

@@ -7,12 +7,15 @@ match its manifest is refused. Readers open arrays read-only with mmap, so proce
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -28,6 +31,7 @@ from paperwire.search.lazy import LazyList, LazyVocab, sorted_vocab
 
 FORMAT = 1
 POINTER = "CURRENT"
+LOCK = ".writer.lock"
 
 
 class CorruptIndex(PaperwireError):
@@ -129,6 +133,25 @@ def save_index(index: SearchIndex, directory: str | Path) -> Path:
     return generation
 
 
+@contextmanager
+def writer_lock(directory: str | Path, *, wait: bool = True) -> Iterator[bool]:
+    """One writer per index directory at a time (the web processes of a host, the worker and the CLI may
+    share one): yields True while held; with wait=False, False at once when another process holds it.
+    Without it, two writers could each remove the other's half-written generation."""
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _remove_old_generations(root: Path, keep: set[str]) -> None:
     for path in root.iterdir():
         if path.is_dir() and path.name not in keep and path.name.startswith(("gen-", ".building-")):
@@ -140,6 +163,16 @@ def current_generation(directory: str | Path) -> Path | None:
     if not pointer.exists():
         return None
     return Path(directory) / pointer.read_text(encoding="utf-8").strip()
+
+
+def published_seq(directory: str | Path) -> int:
+    """The papers.seq of the published generation, from its name (gen-<seq>-...): one small file read,
+    the same on every host at the same seq; 0 without an index."""
+    generation = current_generation(directory)
+    try:
+        return int(generation.name.split("-")[1]) if generation else 0
+    except (IndexError, ValueError):
+        return 0
 
 
 def load_index(directory: str | Path, *, verify: bool = True) -> SearchIndex:

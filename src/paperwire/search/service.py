@@ -17,7 +17,7 @@ from paperwire.config import Settings
 from paperwire.domain.papers import parse_arxiv_id
 from paperwire.errors import InvalidInput, NotFound
 from paperwire.search import store
-from paperwire.search.artifact import current_generation, load_index, save_index
+from paperwire.search.artifact import current_generation, load_index, published_seq, save_index, writer_lock
 from paperwire.search.dense import make_embedder
 from paperwire.search.explain import MIN_SHARED
 from paperwire.search.fusion import best_rows
@@ -41,6 +41,9 @@ SORTS = ("relevance", "date", "upvotes")
 MAX_LIMIT = 120  # Hugging Face allows 120 search results
 MAX_OFFSET = 10_000
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+# A refresh looks for stored vectors of at most this many of the newest rows without one (one indexed
+# query of <= 4 IN lists): papers the worker embedded after a refresh had indexed them.
+FILL_CHECK_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,16 @@ class SimilarPaper:
 
 
 @dataclass(frozen=True)
+class IndexLag:
+    """How far this process's index is behind the database (GET /healthz)."""
+
+    index_seq: int | None  # None: no index yet
+    database_seq: int  # the newest papers.seq
+    papers: int  # papers changed (seq above the index's) that the index does not reflect yet
+    seconds: float  # since the index last reflected every paper; 0 when it does
+
+
+@dataclass(frozen=True)
 class IndexReport:
     papers: int  # documents (re)indexed in this run
     embedded: int  # new vectors computed
@@ -106,6 +119,7 @@ class SearchService:
         self._generation: Path | None = None
         # Neighbours change only when a new index generation is published, not with votes or comments.
         self._similar: VersionedCache[list[SimilarPaper]] = VersionedCache(4096)
+        self._caught_up_at: float | None = None  # time.time() when this process last saw a current index
 
     @classmethod
     def from_settings(cls, settings: Settings, engine: Engine) -> SearchService:
@@ -118,6 +132,10 @@ class SearchService:
         if self._index is None or generation != self._generation:
             self._index, self._generation = load_index(self._index_dir), generation
         return self._index
+
+    def published_seq(self) -> int:
+        """The seq of the index generation on disk (what the next search uses); 0 without one."""
+        return published_seq(self._index_dir)
 
     @property
     def loaded(self) -> bool:
@@ -136,7 +154,7 @@ class SearchService:
 
     def for_you(self, user_id: int, candidates: Sequence[str] | None = None, limit: int = 50) -> list[Pick]:
         """One reader's For You ranking (search/personal.py); empty without an index or any signal."""
-        index = self._try_load()
+        index = self.current_index()
         from paperwire.search.personal import for_you
 
         return [] if index is None else for_you(self._engine, index, user_id, candidates, limit)
@@ -260,16 +278,47 @@ class SearchService:
         return store.embed_missing(self._engine, self._embedder, progress=step)
 
     def rebuild_index(self, progress: Progress | None = None) -> IndexReport:
-        return self._build(rebuild=True, progress=progress)
+        with writer_lock(self._index_dir):
+            return self._build(rebuild=True, progress=progress)
 
     def update_index(self, progress: Progress | None = None) -> IndexReport:
         """Embed what is missing, then re-index papers with seq above the index's seq."""
-        return self._build(rebuild=False, progress=progress)
+        with writer_lock(self._index_dir):
+            return self._build(rebuild=False, progress=progress)
 
-    def _build(self, *, rebuild: bool, progress: Progress | None) -> IndexReport:
+    def refresh_index(self) -> IndexReport | None:
+        """Catch the index up with papers.seq from stored vectors only (nothing is embedded: the worker
+        does that), publish it and swap it in; requests keep the previous index until then. None when
+        there was nothing to do, or another process sharing the index directory is writing it (this
+        process loads that one's generation on its next request). Web processes call it every
+        PAPERWIRE_INDEX_REFRESH_S (search/refresh.py)."""
+        with writer_lock(self._index_dir, wait=False) as held:
+            if not held or not self._needs_refresh():
+                return None
+            report = self._build(rebuild=False, progress=None, embed=False)
+        self.index()  # load the new generation here, not in the next request
+        return report
+
+    def _needs_refresh(self) -> bool:
+        """Papers the index lacks (all of them on a new host: it builds its own), or vectors stored since."""
+        index = self.current_index()
+        return self.lag().papers > 0 or (index is not None and bool(self._stored_but_missing(index)))
+
+    def lag(self) -> IndexLag:
+        """Papers the index does not reflect yet, and for how long it has not been current."""
+        index, database_seq = self.current_index(), documents.max_seq(self._engine)
+        behind = documents.count_documents(self._engine, after_seq=index.seq if index else 0)
+        now = time.time()
+        if index is not None and not behind:
+            self._caught_up_at = now
+            return IndexLag(index.seq, database_seq, 0, 0.0)
+        since = self._caught_up_at or _built_at(self._generation) or now
+        return IndexLag(index.seq if index else None, database_seq, behind, round(max(now - since, 0.0), 3))
+
+    def _build(self, *, rebuild: bool, progress: Progress | None, embed: bool = True) -> IndexReport:
         started = time.perf_counter()
-        embedded = self.embed_pending(progress)
-        old = None if rebuild else self._try_load()
+        embedded = self.embed_pending(progress) if embed else 0
+        old = None if rebuild else self.current_index()
         model = self._embedder.name if self._embedder else ""
         if old is not None and old.embedder != model:
             old = None
@@ -290,10 +339,12 @@ class SearchService:
         from paperwire.search.builder import update_index  # scipy: building only, not the query path
 
         index = update_index(old, docs, vectors=vectors, embedder=model, dim=dim, seq=max(seq, after))
-        if model and embedded:
-            index = self._fill_vectors(index, model)
-        if docs or embedded or old is None:
+        filled = 0
+        if model and (embedded or not embed):
+            index, filled = self._fill_vectors(index, model, everything=bool(embedded))
+        if docs or embedded or filled or old is None:
             save_index(index, self._index_dir)
+        self._caught_up_at = time.time()  # the index now reflects every paper up to seq
         if progress is not None:
             progress("index", 1, 1)
         log.info("search.index", extra={"papers": len(docs), "embedded": embedded, "rebuilt": old is None})
@@ -301,21 +352,40 @@ class SearchService:
             len(docs), embedded, index.size, index.seq, round(time.perf_counter() - started, 3), old is None
         )
 
-    def _fill_vectors(self, index: SearchIndex, model: str) -> SearchIndex:
-        """Rows carried over without a vector get one if it has been computed since."""
-        missing = [index.ids[r] for r in np.flatnonzero(~np.asarray(index.has_vector))]
-        found = documents.load_vectors(self._engine, model, missing)
+    def _fill_vectors(self, index: SearchIndex, model: str, *, everything: bool) -> tuple[SearchIndex, int]:
+        """Rows carried over without a vector get one if it has been stored since (all such rows after
+        this process embedded; else the newest FILL_CHECK_ROWS of them). Returns the index and how many."""
+        found = self._stored_but_missing(index, None if everything else FILL_CHECK_ROWS)
         if found:
             index.vectors, index.has_vector = np.array(index.vectors), np.array(index.has_vector)
             for paper_id, vector in found.items():
                 index.vectors[index.position[paper_id]], index.has_vector[index.position[paper_id]] = vector, True
-        return index
+        return index, len(found)
 
-    def _try_load(self) -> SearchIndex | None:
+    def _stored_but_missing(self, index: SearchIndex, newest: int | None = FILL_CHECK_ROWS) -> dict[str, np.ndarray]:
+        """Stored vectors of indexed papers that the index holds no vector for (the worker embeds papers
+        after they are ingested, so a refresh can index a paper before its vector exists)."""
+        if not index.embedder:
+            return {}
+        rows = np.flatnonzero(~np.asarray(index.has_vector))
+        if newest is not None:
+            rows = rows[-newest:]
+        return documents.load_vectors(self._engine, index.embedder, [index.ids[r] for r in rows]) if rows.size else {}
+
+    def current_index(self) -> SearchIndex | None:
+        """The current index, or None when none has been built (a corrupt one raises CorruptIndex)."""
         try:
             return self.index()
         except NotFound:
             return None
+
+
+def _built_at(generation: Path | None) -> float | None:
+    """When a generation was published (it reflected every paper then)."""
+    try:
+        return (generation / "manifest.json").stat().st_mtime if generation else None
+    except OSError:
+        return None
 
 
 def _check_page(sort: str, offset: int, limit: int, mode: str = "hybrid") -> None:

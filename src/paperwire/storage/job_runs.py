@@ -9,6 +9,8 @@ from sqlalchemy import Connection, select, update
 
 from paperwire.storage.job_tables import job_runs
 
+ABANDONED = "abandoned"  # left 'running' by a worker that died; the next lease holder runs the job again
+
 
 def start(conn: Connection, name: str, now: datetime) -> int:
     values = {"name": name, "status": "running", "started_at": now, "counts": {}}
@@ -26,8 +28,22 @@ def finish(
 
 
 def last_started(conn: Connection, name: str) -> datetime | None:
-    query = select(job_runs.c.started_at).where(job_runs.c.name == name).order_by(job_runs.c.started_at.desc())
+    """When `name` last started, leaving out runs a killed worker abandoned (they are due again)."""
+    query = (
+        select(job_runs.c.started_at)
+        .where(job_runs.c.name == name, job_runs.c.status != ABANDONED)
+        .order_by(job_runs.c.started_at.desc())
+    )
     return conn.execute(query.limit(1)).scalar()
+
+
+def abandon_running(conn: Connection, now: datetime, reason: str) -> list[str]:
+    """Close the rows a worker left 'running' when it died; returns their job names. Only the lease holder
+    runs jobs, so when it calls this between jobs every 'running' row is a dead worker's."""
+    running = job_runs.c.status == "running"
+    names = list(conn.execute(select(job_runs.c.name).where(running)).scalars())
+    conn.execute(update(job_runs).where(running).values(status=ABANDONED, finished_at=now, error=reason))
+    return names
 
 
 def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:

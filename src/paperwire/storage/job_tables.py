@@ -11,7 +11,7 @@ job_runs = Table(
     METADATA,
     Column("id", Integer, primary_key=True),
     Column("name", String(64), nullable=False),  # ingest | index | trending | digest
-    Column("status", String(16), nullable=False),  # running | succeeded | failed
+    Column("status", String(16), nullable=False),  # running | succeeded | failed | abandoned
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("counts", JSON, nullable=False, default=dict),

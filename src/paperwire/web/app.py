@@ -43,7 +43,12 @@ async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient(transport=transport, base_url="http://warm-up") as client:
             await client.get("/search", params={"q": "warm up the search page"})
     log.info("web.warm", extra={"seconds": round(time.perf_counter() - started, 3)})
-    yield
+    refresher = app.services.index_refresher  # keeps this process's index current (search/refresh.py)
+    refresher.start()
+    try:
+        yield
+    finally:
+        refresher.stop()
 
 
 def _warm(app: PaperwireApp) -> None:

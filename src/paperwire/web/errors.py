@@ -19,10 +19,13 @@ from paperwire.errors import (
     UnknownPaper,
     UpstreamUnavailable,
 )
-from paperwire.storage.db import DataError
+from paperwire.storage.db import DATABASE_ERRORS, DataError, is_unavailable
 from paperwire.web.deps import templates_of
 
 log = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_S = 5  # a restarting PostgreSQL is usually back within seconds
+DATABASE_UNAVAILABLE = "the database is unavailable right now; try again in a few seconds"
 
 STATUS = {
     NotFound: 404,
@@ -100,6 +103,18 @@ def install(app: FastAPI) -> None:
         # PostgreSQL refuses a value (an integer out of range, a NUL byte in a form field) before storing.
         log.info("web.data_error", extra={"path": request.url.path, "reason": type(error.orig).__name__})
         return render_error(request, 400, "invalid input: a value in the request cannot be stored or compared")
+
+    async def _database(request: Request, error: Exception) -> Response:
+        # Down, restarting or out of connections: a fast 503 with Retry-After, never a 500 or a hang; the
+        # transaction of the request was rolled back by its `with engine.begin()` (or died with the server).
+        if not is_unavailable(error):
+            log.exception("web.database_error", extra={"path": request.url.path})
+            return render_error(request, 500, "internal error")
+        log.warning("web.database_unavailable", extra={"path": request.url.path, "reason": type(error).__name__})
+        return render_error(request, 503, DATABASE_UNAVAILABLE, {"Retry-After": str(DATABASE_RETRY_AFTER_S)})
+
+    for error_class in DATABASE_ERRORS:
+        app.add_exception_handler(error_class, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> Response:

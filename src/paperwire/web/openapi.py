@@ -2,9 +2,11 @@
 
 FastAPI documents 422 for validation errors; paperwire answers 400 (web/errors.py), with
 {"ok": false, "error", "status"} under /api and the HTML error page elsewhere. Every operation documents
-400 (bad input), 403, 404 and 429; writes also 409 and 503 (arXiv unreachable while submitting). Reads answer 304 to a
-matching If-None-Match. The schemathesis test (tests/functional/test_community_schemathesis.py) runs
-every check against this document, so an undocumented status fails the suite.
+400 (bad input), 403, 404, 429 and 503 (the database unavailable; writes also when arXiv is unreachable
+while submitting), writes also 409. Reads answer 304 to a matching If-None-Match. An operation that
+documents its own 503 (/api/health: the health report) keeps it. The schemathesis test
+(tests/functional/test_community_schemathesis.py) runs every check against this document, so an
+undocumented status fails the suite.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from fastapi.openapi.utils import get_openapi
 
 from paperwire.web.schema import ErrorPublic
 
-READ_ERRORS = {400: "Invalid input", 403: "Not allowed", 404: "Not found", 429: "Too many requests"}
-WRITE_ERRORS = READ_ERRORS | {409: "Conflict", 503: "Upstream unavailable"}
+READ_ERRORS = {
+    400: "Invalid input",
+    403: "Not allowed",
+    404: "Not found",
+    429: "Too many requests",
+    503: "Unavailable (the database, for a moment: see Retry-After)",
+}
+WRITE_ERRORS = READ_ERRORS | {409: "Conflict", 503: "Unavailable (the database or arXiv: see Retry-After)"}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorPublic"}
 HTML_ERROR = {"text/html": {"schema": {"type": "string", "description": "error.html: the message and status"}}}
 
@@ -48,7 +56,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            responses.update(_error_responses(path, method))
+            for status, documented in _error_responses(path, method).items():
+                if status != "503" or status not in responses:
+                    responses[status] = documented
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     app.openapi_schema = schema

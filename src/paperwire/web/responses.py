@@ -45,10 +45,12 @@ class Body:
     media_type: str
 
 
-def _with_epoch(version: DataVersion) -> DataVersion:
-    """Bound staleness for writers that change rows without bumping seq or a counter."""
+def _with_epoch(version: DataVersion, index_seq: int) -> DataVersion:
+    """Bound staleness for writers that change rows without bumping seq or a counter; and name the search
+    index's seq, so a page built before the index caught up with a new paper is not kept after it has
+    (the index is per host and trails the database by up to PAPERWIRE_INDEX_REFRESH_S)."""
     epoch = int(time.time() // MAX_STALE_S)
-    return DataVersion(f"{version.token}.{epoch}", version.last_modified)
+    return DataVersion(f"{version.token}.{epoch}.{index_seq}", version.last_modified)
 
 
 def make_etag(version: DataVersion, request: Request, kind: str) -> str:
@@ -88,7 +90,8 @@ async def respond(request: Request, key: Hashable, kind: str, build: Build, rend
     services = services_of(request)
     caches = services.caches
     anonymous = "cookie" not in request.headers
-    version = _with_epoch(caches.data_version.get(lambda: _read_version(services.engine), fresh=_writer(request)))
+    data = caches.data_version.get(lambda: _read_version(services.engine), fresh=_writer(request))
+    version = _with_epoch(data, services.search.published_seq())
     etag = make_etag(version, request, kind)
     headers = _headers(etag, version)
     if is_fresh(request, etag, version.last_modified):

@@ -215,3 +215,42 @@ class ForYouItem(_Model):
 class ForYouPage(_Model):
     items: list[ForYouItem]
     cold: bool = Field(description="true when there is nothing to learn from yet (save, upvote or follow first)")
+
+
+class HealthDatabase(_Model):
+    ok: bool = Field(description="the database answered a trivial query")
+    backend: str = Field(description="sqlite | postgresql")
+    seconds: float | None = Field(description="how long the query took; null when it failed")
+    error: str | None = Field(description="why it failed (the exception class, or the deadline)")
+
+
+class HealthLag(_Model):
+    papers: int = Field(description="papers changed in the database (seq above the index's) not yet in the index")
+    seconds: float = Field(description="since this process's index last reflected every paper; 0 when it does")
+
+
+class HealthIndex(_Model):
+    present: bool = Field(description="this process has a search index")
+    seq: int | None = Field(description="the newest papers.seq the index reflects")
+    papers: int | None = Field(description="papers in the index")
+    database_seq: int | None = Field(description="the database's newest papers.seq; null when it does not answer")
+    lag: HealthLag | None = Field(description="how far behind the index is; null when the database does not answer")
+    refresh_s: float = Field(description="PAPERWIRE_INDEX_REFRESH_S: the index catches up this often (0: off)")
+    error: str | None = Field(description="why the index cannot be read (a corrupt one), else null")
+
+
+class HealthMap(_Model):
+    present: bool = Field(description="a topic map is published")
+
+
+class HealthReport(_Model):
+    """GET /healthz and /api/health: 200 while the database answers, 503 (ok=false, error, status, as in
+    the error shape) when it does not."""
+
+    ok: bool
+    status: int
+    error: str | None
+    version: str
+    database: HealthDatabase
+    index: HealthIndex
+    map: HealthMap
