@@ -328,24 +328,15 @@ def build_table(
     skip: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Create `table`, load it by binary COPY, build the GIN and HNSW indexes; times and sizes."""
-    conn.execute(f"DROP TABLE IF EXISTS {table}")
-    conn.execute(
-        f"CREATE TABLE {table} (row int PRIMARY KEY, id text NOT NULL, title text NOT NULL, abstract text NOT NULL,"
-        f" emb vector({DIM}) NOT NULL,"
-        " tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', title), 'A')"
-        " || setweight(to_tsvector('english', abstract), 'D')) STORED)"
-    )
     report: dict[str, Any] = {"rows": len(rows), "hnsw_m": HNSW_M, "hnsw_ef_construction": HNSW_EF_CONSTRUCTION}
-    started = time.perf_counter()
-    with (
-        conn.cursor() as cur,
-        cur.copy(f"COPY {table} (row, id, title, abstract, emb) FROM STDIN (FORMAT binary)") as copy,
-    ):
-        for block in _copy_binary(rows, vectors):
-            copy.write(block)
-    report["load_s"] = round(time.perf_counter() - started, 1)
+    if "load" not in skip:
+        report["load_s"] = _load(conn, table, rows, vectors)
     conn.execute("SET maintenance_work_mem = '3GB'")  # the HNSW graph must fit, or the build slows down
     conn.execute(f"SET max_parallel_maintenance_workers = {parallel}")
+    if "hnsw" not in skip:
+        conn.execute(f"DROP INDEX IF EXISTS {table}_emb")
+    if "gin" not in skip:
+        conn.execute(f"DROP INDEX IF EXISTS {table}_tsv")
     hnsw = (
         f"CREATE INDEX {table}_emb ON {table} USING hnsw (emb vector_cosine_ops)"
         f" WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
@@ -364,13 +355,32 @@ def build_table(
         print(f"  {table}: {name} index in {report[f'{name}_build_s']} s", file=sys.stderr, flush=True)
     conn.execute(f"VACUUM ANALYZE {table}")
     sizes = conn.execute(
-        f"SELECT pg_table_size('{table}'), pg_relation_size('{table}_tsv'), pg_relation_size('{table}_emb'),"
+        f"SELECT pg_table_size('{table}'), pg_relation_size(to_regclass('{table}_tsv')),"
+        f" pg_relation_size(to_regclass('{table}_emb')),"
         f" pg_total_relation_size('{table}'), pg_total_relation_size(to_regclass('{table}_post')),"
         f" pg_total_relation_size(to_regclass('{table}_terms'))"
     ).fetchone()
     names = ("table", "gin", "hnsw", "total", "bm25_postings", "bm25_terms")
     report.update({f"{k}_mib": round((v or 0) / 2**20, 1) for k, v in zip(names, sizes, strict=True)})
     return report
+
+
+def _load(conn: Any, table: str, rows: list[tuple[int, str, str, str]], vectors: np.ndarray) -> float:
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(
+        f"CREATE TABLE {table} (row int PRIMARY KEY, id text NOT NULL, title text NOT NULL, abstract text NOT NULL,"
+        f" emb vector({DIM}) NOT NULL,"
+        " tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', title), 'A')"
+        " || setweight(to_tsvector('english', abstract), 'D')) STORED)"
+    )
+    started = time.perf_counter()
+    with (
+        conn.cursor() as cur,
+        cur.copy(f"COPY {table} (row, id, title, abstract, emb) FROM STDIN (FORMAT binary)") as copy,
+    ):
+        for block in _copy_binary(rows, vectors):
+            copy.write(block)
+    return round(time.perf_counter() - started, 1)
 
 
 class PgSearch:
@@ -544,7 +554,8 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 def cmd_build(args: argparse.Namespace) -> None:
     rows, vectors = scale_corpus(args.size)
     conn = connect()
-    report = build_table(conn, f"s_{args.size}", rows, vectors, parallel=args.parallel)
+    skip = tuple(step for step in ("load", "gin", "bm25", "hnsw") if step not in args.steps)
+    report = build_table(conn, f"s_{args.size}", rows, vectors, parallel=args.parallel, skip=skip)
     report["load_average"] = os.getloadavg()
     print(json.dumps(report))
     _save(f"pgv-build-{args.size}", report)
@@ -692,6 +703,7 @@ def main() -> None:
         cmd = sub.add_parser(name)
         cmd.add_argument("--size", type=int, default=300_000)
         cmd.add_argument("--parallel", type=int, default=2, help="max_parallel_maintenance_workers for the build")
+        cmd.add_argument("--steps", nargs="+", default=["load", "gin", "bm25", "hnsw"], help="build steps to run")
         cmd.add_argument("--depths", type=int, nargs="+", default=[1000, 100])
         cmd.add_argument("--rounds", type=int, default=2)
         cmd.set_defaults(func=func)
