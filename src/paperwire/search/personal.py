@@ -38,16 +38,16 @@ Floats = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Weights:
-    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-06-02 with all 74,728 cs papers
-    (docs/benchmarks.md); negative and followed are not measured by that task and are set by hand. The
-    max-sim signals (knn, lexical_knn) won no weight there, and dropping lexical_knn takes ~120 ms off a feed."""
+    """Defaults: the weights bench/for_you.py chose on its tuning cuts 2025-05-05/05-19/06-02 (300 authors
+    each; docs/benchmarks.md, 2026-12-03); negative and followed are not measured by that task and are set
+    by hand. lexical_knn stays off: it costs ~120 ms a feed and won no weight before."""
 
-    linear: float = 1.0
-    knn: float = 0.0
-    lexical: float = 0.5
+    linear: float = 0.5
+    knn: float = 1.0
+    lexical: float = 1.0
     lexical_knn: float = 0.0  # TF-IDF cosine to the closest single positive
-    lexical_model: float = 0.0  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
-    category: float = 0.0  # log-odds of the paper's arXiv categories among the positives vs the index
+    lexical_model: float = 0.5  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
+    category: float = 1.0  # log-odds of the paper's arXiv categories among the positives vs the index
     category_prior: float = 2.0  # pseudo-papers of smoothing towards the index's category rates
     lexical_l2: float = 1.0
     negative: float = 0.5
@@ -143,6 +143,9 @@ def score_rows(
     word_weights = None
     if lexical is not None and weights.lexical_model and labels.min() != labels.max():
         word_weights = _lexical_model(lexical[rows], labels, weights.lexical_l2)
+    word_columns = None
+    if profile is not None or word_weights is not None:
+        word_columns = np.column_stack([c for c in (profile, word_weights) if c is not None]).astype(np.float32)
     category_weights = None
     if categories is not None and weights.category:
         category_weights = _category_log_odds(categories, positives, weights.category_prior)
@@ -164,10 +167,12 @@ def score_rows(
         if liked_columns:
             found.append((weights.knn, both[:, :liked_columns].max(axis=1)))
         words = _take(lexical, rows) if lexical is not None else None
-        if profile is not None and words is not None:
-            found.append((weights.lexical, np.asarray(words @ profile).ravel()))
-        if word_weights is not None and words is not None:
-            found.append((weights.lexical_model, np.asarray(words @ word_weights).ravel()))
+        if word_columns is not None and words is not None:  # one pass over the sparse rows for both
+            lexical_values = np.asarray(words @ word_columns)
+            if profile is not None:
+                found.append((weights.lexical, lexical_values[:, 0]))
+            if word_weights is not None:
+                found.append((weights.lexical_model, lexical_values[:, -1]))
         if closest_words is not None and words is not None:
             found.append((weights.lexical_knn, np.asarray((words @ closest_words).max(axis=1).todense()).ravel()))
         if category_weights is not None and categories is not None:
