@@ -6,8 +6,10 @@ relevant ones. Author names are a feature of neither model (title + abstract onl
 and nDCG@20, averaged over authors.
 
 - ours: paperwire.search.personal.score_rows (the product's function) over the real MiniLM vectors of
-  bench/corpus_vectors.py plus a TF-IDF signal; its weights are chosen on an EARLIER cut (the tuning
-  split) and the figures are reported on the later cut only.
+  bench/corpus_vectors.py, a TF-IDF signal and the papers' arXiv categories (as the index stores them);
+  its weights are chosen on EARLIER cuts (the tuning cuts) and the figures are reported on later cuts
+  only, with the authors of each cut drawn at random (seeded) and a paired bootstrap interval of the
+  relative difference. The "index" of a cut holds the papers listed before its window ends.
 - arxiv-sanity-lite: written here after its compute.py / serve.py: TfidfVectorizer(1-2 grams, sublinear
   tf, max_df 0.1, min_df 5, 20,000 features, English stop words), LinearSVC(C=0.01, class_weight
   balanced) trained on every paper known at ranking time (the user's papers positive, all others
@@ -15,15 +17,19 @@ and nDCG@20, averaged over authors.
 
 Latency: one reader's ranking over 74,728 papers with the product's `rank` (vectors in memory, numpy).
 
-    .venv/bin/python bench/for_you.py [--vectors DIR] [--users 200]
+    .venv/bin/python bench/for_you.py [--vectors DIR] [--users 300] [--tune-cuts D,D] [--report-cuts D,D]
+        [--svm-cache DIR] [--data FILE]
 
 Vectors come from PAPERWIRE_BENCH_VECTORS or --vectors (default: bench/results/arxiv-cs-vectors);
-when the cache is still being computed, the run uses the papers of the chunks written so far and says so.
+when the cache is still being computed, every cut's window must end within the chunks written so far.
+The SVM (~1-6 s per author on one core) is the slow part: --svm-cache keeps its scores per cut and
+author, so a rerun with other weights does not refit it.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import itertools
 import json
 import os
@@ -41,7 +47,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus_vectors import CHUNK, read_papers  # noqa: E402 - the bench folder is not a package
+from corpus_vectors import CHUNK, CS_FILE, read_papers  # noqa: E402 - the bench folder is not a package
 
 from paperwire.search.personal import Profile, Weights, rank, score_rows  # noqa: E402
 
@@ -127,80 +133,147 @@ def metrics(ranked_rows: np.ndarray, relevant: set[int]) -> tuple[float, float]:
     return recall, dcg / ideal
 
 
-def _signals(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> list[np.ndarray]:
-    """Per author, the standardised signals (rows: linear, knn, lexical) of every candidate: the score
-    is their weighted sum, so the grid needs them once. Each comes from the product's score_rows."""
+SIGNALS = ("linear", "knn", "lexical", "lexical_model", "category")
+
+
+def top(candidates: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """The K best candidates, best first (ties by position, as a stable sort would break them): the
+    metrics read no further, and the tuning grid ranks every author once per combination."""
+    if len(score) <= K:
+        return candidates[np.argsort(-score, kind="stable")]
+    best = np.argpartition(-score, K - 1)[:K]
+    return candidates[best[np.lexsort((best, -score[best]))]]
+
+
+def _signals(data: dict[str, Any], index: dict[str, Any]) -> list[np.ndarray]:
+    """Per author, the standardised signals (rows: SIGNALS) of every candidate: the score is their
+    weighted sum, so the grid needs them once. Each comes from the product's score_rows."""
     candidates = data["candidates"]
     empty = np.array([], dtype=np.int64)
-    units = [
-        Weights(linear=1, knn=0, lexical=0),
-        Weights(linear=0, knn=1, lexical=0),
-        Weights(linear=0, knn=0, lexical=1),
-        Weights(linear=0, knn=0, lexical=0, lexical_knn=1),
-    ]
+    off = {name: 0.0 for name in SIGNALS}
+    units = [Weights(**{**off, name: 1.0}) for name in SIGNALS]
     found = []
     for _, positives, _ in data["authors"]:
         # The reader's own papers from before the cut are never candidates (they are older than the window).
-        found.append(np.stack([score_rows(vectors, positives, empty, candidates, lexical, w) for w in units]))
+        found.append(
+            np.stack(
+                [
+                    score_rows(
+                        index["vectors"],
+                        positives,
+                        empty,
+                        candidates,
+                        index["lexical"],
+                        w,
+                        categories=index["categories"],
+                    )
+                    for w in units
+                ]
+            )
+        )
     return found
 
 
-def evaluate_ours(data: dict[str, Any], signals: list[np.ndarray], weights: Weights) -> tuple[float, float]:
-    mix = np.array([weights.linear, weights.knn, weights.lexical, weights.lexical_knn])
+def per_author_ours(data: dict[str, Any], signals: list[np.ndarray], weights: Weights) -> np.ndarray:
+    """(authors x 2): Recall@20 and nDCG@20 of each author."""
+    mix = np.array([getattr(weights, name) for name in SIGNALS])
     candidates = data["candidates"]
-    scores = []
-    for (_, _, relevant), signal in zip(data["authors"], signals, strict=True):
-        scores.append(metrics(candidates[np.argsort(-(mix @ signal), kind="stable")], relevant))
-    return _mean(scores)
+    found = [
+        metrics(top(candidates, mix @ signal), relevant)
+        for (_, _, relevant), signal in zip(data["authors"], signals, strict=True)
+    ]
+    return np.array(found)
 
 
-def evaluate_svm(data: dict[str, Any], lexical: Any) -> tuple[float, float]:
+def svm_scores(data: dict[str, Any], lexical: Any, cache: Path | None) -> dict[str, np.ndarray]:
+    """arxiv-sanity-lite's per-tag SVM, per author: decision_function over the candidates. Kept in
+    `cache` (one pickle per cut, users and seed), filled as it goes, so an interrupted run resumes."""
+    import pickle
+
     from sklearn.svm import LinearSVC
 
     known, candidates = data["known"], data["candidates"]
-    x = lexical[known]
+    path = cache / f"svm-{data['cut']}-{data['users']}-{data['seed']}.pkl" if cache else None
+    done: dict[str, np.ndarray] = pickle.loads(path.read_bytes()) if path and path.is_file() else {}
+    x, x_candidates = lexical[known], lexical[candidates]
     position = {row: i for i, row in enumerate(known)}
-    scores = []
-    for _, positives, relevant in data["authors"]:
+    for count, (name, positives, _) in enumerate(data["authors"]):
+        if name in done:
+            continue
         y = np.zeros(len(known))
         y[[position[row] for row in positives]] = 1
         clf = LinearSVC(class_weight="balanced", max_iter=10000, tol=1e-6, C=0.01)
         clf.fit(x, y)
-        score = clf.decision_function(lexical[candidates])
-        scores.append(metrics(candidates[np.argsort(-score, kind="stable")], relevant))
-    return _mean(scores)
+        done[name] = clf.decision_function(x_candidates).astype(np.float32)
+        if path and count % 10 == 9:
+            path.write_bytes(pickle.dumps(done))
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(done))
+    return done
 
 
-def _mean(pairs: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.fmean(p[0] for p in pairs), statistics.fmean(p[1] for p in pairs)
+def per_author_svm(data: dict[str, Any], scores: dict[str, np.ndarray]) -> np.ndarray:
+    candidates = data["candidates"]
+    found = [metrics(top(candidates, scores[name]), relevant) for name, _, relevant in data["authors"]]
+    return np.array(found)
+
+
+def relative_gain(ours: np.ndarray, svm: np.ndarray, resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
+    """mean(ours) / mean(svm) - 1 per metric, with a 95 % paired bootstrap interval over authors."""
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(ours), size=(resamples, len(ours)))
+    found = {}
+    for column, name in enumerate(("recall@20", "ndcg@20")):
+        gain = ours[:, column].mean() / svm[:, column].mean() - 1
+        boot = ours[picks, column].mean(axis=1) / np.maximum(svm[picks, column].mean(axis=1), 1e-12) - 1
+        low, high = np.percentile(boot, [2.5, 97.5])
+        found[name] = {"gain": float(gain), "ci95": [float(low), float(high)]}
+    return found
 
 
 GRID = {
     "linear": (0.0, 0.5, 1.0),
     "knn": (0.0, 0.5, 1.0),
-    "lexical": (0.0, 0.5, 1.0, 2.0),
-    "lexical_knn": (0.0, 0.5, 1.0, 2.0),
+    "lexical": (0.0, 0.5, 1.0),
+    "lexical_model": (0.0, 0.5, 1.0, 2.0),
+    "category": (0.0, 0.25, 0.5, 1.0),
 }
 
 
-def tune(data: dict[str, Any], vectors: np.ndarray, lexical: Any) -> tuple[Weights, list[dict[str, Any]]]:
-    signals = _signals(data, vectors, lexical)
+def tune(cuts: list[tuple[dict[str, Any], list[np.ndarray]]]) -> tuple[Weights, list[dict[str, Any]]]:
+    """The weights with the best mean Recall@20 + nDCG@20 over the tuning cuts (each cut counts once)."""
     tried = []
-    for linear, knn, lex, lex_knn in itertools.product(*GRID.values()):
-        if linear == knn == lex == lex_knn == 0:
+    for combination in itertools.product(*GRID.values()):
+        if not any(combination):
             continue
-        weights = Weights(linear=linear, knn=knn, lexical=lex, lexical_knn=lex_knn)
-        recall, ndcg = evaluate_ours(data, signals, weights)
-        tried.append({**GRID_NAMES(weights), "recall@20": recall, "ndcg@20": ndcg})
-    best = max(tried, key=lambda t: t["ndcg@20"])
+        weights = Weights(**dict(zip(GRID, combination, strict=True)))
+        means = [per_author_ours(data, signals, weights).mean(axis=0) for data, signals in cuts]
+        recall, ndcg = np.mean(means, axis=0)
+        tried.append({**dict(zip(GRID, combination, strict=True)), "recall@20": recall, "ndcg@20": ndcg})
+    best = max(tried, key=lambda t: t["recall@20"] + t["ndcg@20"])
     return Weights(**{k: best[k] for k in GRID}), tried
 
 
-def GRID_NAMES(weights: Weights) -> dict[str, float]:
-    return {name: getattr(weights, name) for name in GRID}
+def category_matrix(papers: list[dict[str, Any]]) -> Any:
+    """Papers x category tokens, built as the search index builds its category postings."""
+    from scipy import sparse
+
+    from paperwire.search.builder import category_tokens
+
+    vocab: dict[str, int] = {}
+    indices, indptr = [], [0]
+    for paper in papers:
+        for token in dict.fromkeys(category_tokens(" ".join(paper.get("categories") or []))):
+            indices.append(vocab.setdefault(token, len(vocab)))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(papers), len(vocab)))
 
 
-def latency(vectors: np.ndarray, lexical_all: Any, total: int, weights: Weights, runs: int = 30) -> dict[str, float]:
+def latency(
+    vectors: np.ndarray, lexical_all: Any, categories_all: Any, total: int, weights: Weights, runs: int = 30
+) -> dict[str, float]:
     """rank() over `total` papers: real vectors as far as the cache goes, random unit rows after."""
     rng = np.random.default_rng(1)
     filler = rng.standard_normal((total - len(vectors), vectors.shape[1])).astype(np.float32)
@@ -214,7 +287,18 @@ def latency(vectors: np.ndarray, lexical_all: Any, total: int, weights: Weights,
         disliked = tuple(str(i) for i in rng.choice(len(vectors), size=3, replace=False))
         started = time.perf_counter()
         profile = Profile(liked, disliked)
-        rank(ids, matrix, profile, ids, {}, lexical=lexical_all, limit=50, weights=weights, position=position)
+        rank(
+            ids,
+            matrix,
+            profile,
+            ids,
+            {},
+            lexical=lexical_all,
+            categories=categories_all,
+            limit=50,
+            weights=weights,
+            position=position,
+        )
         if run:  # the first run warms the BLAS threads and caches
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
@@ -225,19 +309,27 @@ def latency(vectors: np.ndarray, lexical_all: Any, total: int, weights: Weights,
     }
 
 
+def _cut_list(text: str) -> list[date]:
+    return [date.fromisoformat(part) for part in text.split(",") if part]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vectors", type=Path, default=DEFAULT_VECTORS)
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--report-cut", type=date.fromisoformat, default=None)
+    parser.add_argument("--data", type=Path, default=CS_FILE, help="The arxiv-daily cs file (.jsonl.gz).")
+    parser.add_argument("--users", type=int, default=300, help="Authors drawn per cut.")
+    parser.add_argument("--tune-cuts", type=_cut_list, default=_cut_list("2025-05-05,2025-05-19,2025-06-02"))
+    parser.add_argument("--report-cuts", type=_cut_list, default=_cut_list("2025-06-16,2025-06-30"))
+    parser.add_argument("--svm-cache", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/for_you.json")
     parser.add_argument("--latency-only", action="store_true", help="Only the feed latency (default weights).")
     args = parser.parse_args()
+    all_papers = read_papers(args.data)
+    vectors = load_vectors(args.vectors, len(all_papers))
+    all_categories = category_matrix(all_papers)
     if args.latency_only:
-        all_papers = read_papers()
-        vectors = load_vectors(args.vectors, len(all_papers))
         all_lexical = unigram_tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
-        timing = latency(vectors, all_lexical, len(all_papers), Weights())
+        timing = latency(vectors, all_lexical, all_categories, len(all_papers), Weights())
         print(
             json.dumps(
                 {
@@ -250,57 +342,68 @@ def main() -> None:
         )
         return
     started = time.monotonic()
-    all_papers = read_papers()
-    vectors = load_vectors(args.vectors, len(all_papers))
-    papers = all_papers[: len(vectors)]
-    last = date.fromisoformat(papers[-1]["listing_date"])
-    report_cut = args.report_cut or last - timedelta(days=WINDOW_DAYS + 1)
-    tune_cut = report_cut - timedelta(days=WINDOW_DAYS)
-    texts = [f"{p['title']} {p['summary']}" for p in papers]
-    lexical = tfidf(texts)
-    print(
-        f"{len(papers):,} of {len(all_papers):,} papers have vectors (up to {last}); "
-        f"tune cut {tune_cut}, report cut {report_cut}",
-        file=sys.stderr,
-    )
-    tuning = split(papers, tune_cut, args.users, seed=0)
-    weights, tried = tune(tuning, vectors, lexical)
-    print(f"tuned on {tune_cut}: {weights} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
-    report = split(papers, report_cut, args.users, seed=1)
-    report_signals = _signals(report, vectors, lexical)
-    ours = evaluate_ours(report, report_signals, weights)
-    knn_only = evaluate_ours(report, report_signals, Weights(linear=0, knn=1, lexical=0))
-    print(
-        f"ours on {report_cut}: R@20 {ours[0]:.3f} nDCG@20 {ours[1]:.3f} ({time.monotonic() - started:.0f} s)",
-        file=sys.stderr,
-    )
-    svm = evaluate_svm(report, lexical)
-    print(
-        f"svm on {report_cut}: R@20 {svm[0]:.3f} nDCG@20 {svm[1]:.3f} ({time.monotonic() - started:.0f} s)",
-        file=sys.stderr,
-    )
-    all_lexical = unigram_tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
-    timing = latency(vectors, all_lexical, len(all_papers), weights)
+    days = [p["listing_date"] for p in all_papers]
+    lexical = tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
+
+    def cut_data(cut: date, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        end = bisect.bisect_left(days, (cut + timedelta(days=WINDOW_DAYS)).isoformat())
+        if end > len(vectors):
+            raise SystemExit(f"cut {cut}: its window needs {end:,} papers with vectors, the cache has {len(vectors):,}")
+        data = split(all_papers[:end], cut, args.users, seed=seed)
+        data.update(users=args.users, seed=seed)
+        index = {"vectors": vectors[:end], "lexical": lexical[:end], "categories": all_categories[:end]}
+        return data, index
+
+    tuning = []
+    for number, cut in enumerate(args.tune_cuts):
+        data, index = cut_data(cut, seed=40 + number)
+        tuning.append((data, _signals(data, index)))
+        print(f"signals of tune cut {cut} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    weights, tried = tune(tuning)
+    print(f"tuned: {weights}", file=sys.stderr)
+    reports, pooled_ours, pooled_svm, pooled_old = [], [], [], []
+    for number, cut in enumerate(args.report_cuts):
+        data, index = cut_data(cut, seed=51 + number)
+        signals = _signals(data, index)
+        ours = per_author_ours(data, signals, weights)
+        old = per_author_ours(data, signals, Weights(**{n: getattr(Weights(), n) for n in SIGNALS}))
+        knn = per_author_ours(data, signals, Weights(**{n: float(n == "knn") for n in SIGNALS}))
+        svm = per_author_svm(data, svm_scores(data, lexical, args.svm_cache))
+        pooled_ours.append(ours), pooled_svm.append(svm), pooled_old.append(old)
+        reports.append(
+            {
+                "cut": cut.isoformat(),
+                "papers_in_index": len(index["vectors"]),
+                "candidates": len(data["candidates"]),
+                "eligible_authors": data["eligible"],
+                "authors": len(data["authors"]),
+                "ours": dict(zip(("recall@20", "ndcg@20"), ours.mean(axis=0).tolist(), strict=True)),
+                "product_defaults": dict(zip(("recall@20", "ndcg@20"), old.mean(axis=0).tolist(), strict=True)),
+                "svm": dict(zip(("recall@20", "ndcg@20"), svm.mean(axis=0).tolist(), strict=True)),
+                "knn_only": dict(zip(("recall@20", "ndcg@20"), knn.mean(axis=0).tolist(), strict=True)),
+                "ours_vs_svm": relative_gain(ours, svm),
+                "product_defaults_vs_svm": relative_gain(old, svm),
+            }
+        )
+        print(json.dumps(reports[-1]), f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    ours, svm, old = np.concatenate(pooled_ours), np.concatenate(pooled_svm), np.concatenate(pooled_old)
     result = {
         "date": datetime.now(UTC).date().isoformat(),
         "load_average": os.getloadavg(),
         "machine": platform.processor() or platform.machine(),
-        "papers_with_vectors": len(papers),
         "papers_total": len(all_papers),
-        "tune_cut": tune_cut.isoformat(),
-        "report_cut": report_cut.isoformat(),
+        "papers_with_vectors": len(vectors),
         "window_days": WINDOW_DAYS,
-        "authors": len(report["authors"]),
-        "eligible_authors": report["eligible"],
-        "candidates": len(report["candidates"]),
-        "weights": GRID_NAMES(weights),
-        "ours": {"recall@20": ours[0], "ndcg@20": ours[1]},
-        "svm": {"recall@20": svm[0], "ndcg@20": svm[1]},
-        "knn_only": {"recall@20": knn_only[0], "ndcg@20": knn_only[1]},
-        "gain_recall": ours[0] / svm[0] - 1 if svm[0] else None,
-        "gain_ndcg": ours[1] / svm[1] - 1 if svm[1] else None,
-        "latency_at_papers": len(all_papers),
-        "latency": timing,
+        "tune_cuts": [c.isoformat() for c in args.tune_cuts],
+        "weights": {name: getattr(weights, name) for name in SIGNALS},
+        "reports": reports,
+        "pooled": {
+            "authors": len(ours),
+            "ours": dict(zip(("recall@20", "ndcg@20"), ours.mean(axis=0).tolist(), strict=True)),
+            "svm": dict(zip(("recall@20", "ndcg@20"), svm.mean(axis=0).tolist(), strict=True)),
+            "ours_vs_svm": relative_gain(ours, svm),
+            "product_defaults_vs_svm": relative_gain(old, svm),
+        },
         "tuning_grid": tried,
         "seconds": time.monotonic() - started,
     }

@@ -113,6 +113,16 @@ class SearchIndex:
         return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted)
 
     @cached_property
+    def category_rows(self) -> Any:
+        """Papers x category tokens ('cs.lg' and its archive 'cs'), 1 where the paper is in it: a scipy CSR
+        matrix, For You's category signal (search/personal.py)."""
+        from scipy import sparse
+
+        rows = sparse.csr_matrix(as_scipy(self.categories.postings), dtype=np.float32)
+        rows.data[:] = 1.0
+        return rows
+
+    @cached_property
     def document_frequency(self) -> npt.NDArray[np.int64]:
         df: npt.NDArray[np.int64] = np.diff(self.lexical.weights.indptr)
         return df

@@ -38,14 +38,18 @@ Floats = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Weights:
-    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-06-02 with all 74,728 cs papers
-    (docs/benchmarks.md); negative and followed are not measured by that task and are set by hand. The
-    max-sim signals (knn, lexical_knn) won no weight there, and dropping lexical_knn takes ~120 ms off a feed."""
+    """Defaults: the weights bench/for_you.py chose on its tuning cuts 2025-05-05/05-19/06-02 (300 authors
+    each; docs/benchmarks.md, 2026-12-03); negative and followed are not measured by that task and are set
+    by hand. lexical_knn stays off: it costs ~120 ms a feed and won no weight before."""
 
-    linear: float = 1.0
-    knn: float = 0.0
-    lexical: float = 0.5
+    linear: float = 0.5
+    knn: float = 1.0
+    lexical: float = 1.0
     lexical_knn: float = 0.0  # TF-IDF cosine to the closest single positive
+    lexical_model: float = 0.5  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
+    category: float = 1.0  # log-odds of the paper's arXiv categories among the positives vs the index
+    category_prior: float = 2.0  # pseudo-papers of smoothing towards the index's category rates
+    lexical_l2: float = 1.0
     negative: float = 0.5
     followed: float = 1.5
     sampled_negatives: int = 400  # papers drawn from the index as the classifier's background class
@@ -112,12 +116,17 @@ def score_rows(
     lexical: sparse.csr_matrix | None = None,
     weights: Weights = WEIGHTS,
     seed: int = 0,
+    categories: sparse.csr_matrix | None = None,
 ) -> Floats:
     """Scores of the candidate rows (higher is better). `vectors` rows are unit length; `lexical`, when
-    given, has unit-length TF-IDF rows aligned with `vectors`."""
+    given, has unit-length TF-IDF rows aligned with `vectors`; `categories`, when given, is 1 where a
+    paper is in a category (search/index.py `SearchIndex.category_rows`)."""
     rng = np.random.default_rng(seed)
-    background = rng.choice(len(vectors), size=min(weights.sampled_negatives, len(vectors)), replace=False)
-    background = np.setdiff1d(background, positives)
+    drawn = rng.choice(len(vectors), size=min(2 * weights.sampled_negatives, len(vectors)), replace=False)
+    # The classifiers learn from one half of the sample; the other half is the reference the signals are
+    # standardised by: the papers a classifier was fitted to push down would understate its spread.
+    background = np.setdiff1d(drawn[: weights.sampled_negatives], positives)
+    reference = drawn[weights.sampled_negatives :] if len(drawn) > weights.sampled_negatives else background
     rows = np.concatenate([positives, negatives, background])
     labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
     if labels.min() == labels.max():  # nothing to tell apart (a tiny index that is all positives)
@@ -131,6 +140,15 @@ def score_rows(
         summed = np.asarray(lexical[positives].sum(axis=0)).ravel()
         norm = float(np.linalg.norm(summed))
         profile = (summed / norm).astype(np.float32) if norm > 0 else None
+    word_weights = None
+    if lexical is not None and weights.lexical_model and labels.min() != labels.max():
+        word_weights = _lexical_model(lexical[rows], labels, weights.lexical_l2)
+    word_columns = None
+    if profile is not None or word_weights is not None:
+        word_columns = np.column_stack([c for c in (profile, word_weights) if c is not None]).astype(np.float32)
+    category_weights = None
+    if categories is not None and weights.category:
+        category_weights = _category_log_odds(categories, positives, weights.category_prior)
     # sparse x sparse: 119 ms against 327 ms for sparse x dense at 74,728 rows (measured, one BLAS thread)
     closest_words = lexical[positives].T.tocsc() if lexical is not None and weights.lexical_knn else None
     # The classifier's weights, the disliked papers and (only when the max-sim signal has a weight) the
@@ -149,18 +167,48 @@ def score_rows(
         if liked_columns:
             found.append((weights.knn, both[:, :liked_columns].max(axis=1)))
         words = _take(lexical, rows) if lexical is not None else None
-        if profile is not None and words is not None:
-            found.append((weights.lexical, np.asarray(words @ profile).ravel()))
+        if word_columns is not None and words is not None:  # one pass over the sparse rows for both
+            lexical_values = np.asarray(words @ word_columns)
+            if profile is not None:
+                found.append((weights.lexical, lexical_values[:, 0]))
+            if word_weights is not None:
+                found.append((weights.lexical_model, lexical_values[:, -1]))
         if closest_words is not None and words is not None:
             found.append((weights.lexical_knn, np.asarray((words @ closest_words).max(axis=1).todense()).ravel()))
+        if category_weights is not None and categories is not None:
+            found.append((weights.category, np.asarray(_take(categories, rows) @ category_weights).ravel()))
         if disliked is not None:
             found.append((-weights.negative, both[:, liked_columns : liked_columns + len(disliked)].max(axis=1)))
         return [(weight, np.asarray(values, dtype=np.float64)) for weight, values in found]
 
     score = np.zeros(len(candidates))
-    for (weight, values), (_, sample) in zip(signals(candidates), signals(background), strict=True):
+    for (weight, values), (_, sample) in zip(signals(candidates), signals(reference), strict=True):
         score += weight * _z(values, sample)
     return score
+
+
+def _lexical_model(words: sparse.csr_matrix, labels: Floats, l2: float) -> npt.NDArray[np.float32]:
+    """A class-balanced ridge classifier (targets +1/-1) over sparse TF-IDF rows, solved in its kernel
+    form: one n x n system for the n training papers (a few hundred), not one per vocabulary word. The
+    weight of each word is what it adds to a paper's score."""
+    weight = np.where(labels > 0, 0.5 / max(labels.sum(), 1), 0.5 / max((1 - labels).sum(), 1)) * len(labels)
+    gram = (words @ words.T).toarray().astype(np.float64) + 1.0  # + 1: an unpenalised-ish bias feature
+    target = np.where(labels > 0, 1.0, -1.0)
+    alpha = np.linalg.solve(gram + np.diag(l2 / weight), target)
+    found: npt.NDArray[np.float32] = np.asarray(words.T @ alpha).ravel().astype(np.float32)
+    return found
+
+
+def _category_log_odds(categories: sparse.csr_matrix, positives: Rows, prior: float) -> npt.NDArray[np.float32]:
+    """Per category, how much more often the positives are in it than the index's papers are (Bernoulli
+    naive Bayes: the log-odds of being in it, minus those of not being in it), the positives' counts
+    smoothed by `prior` pseudo-papers at the index's rates. A paper's signal is the sum over its categories."""
+    papers = categories.shape[0]
+    rate = (np.asarray(categories.sum(axis=0)).ravel() + 0.5) / (papers + 1.0)
+    counts = np.asarray(categories[positives].sum(axis=0)).ravel()
+    liked = (counts + prior * rate) / (len(positives) + prior)
+    found: npt.NDArray[np.float32] = (np.log(liked / rate) - np.log((1 - liked) / (1 - rate))).astype(np.float32)
+    return found
 
 
 def closest_positive(vectors: npt.NDArray[np.float32], positives: Rows, rows: Rows) -> Rows:
@@ -180,6 +228,7 @@ def rank(
     titles: dict[str, str],
     *,
     lexical: sparse.csr_matrix | None = None,
+    categories: sparse.csr_matrix | None = None,
     limit: int = 50,
     weights: Weights = WEIGHTS,
     position: dict[str, int] | None = None,
@@ -200,7 +249,7 @@ def rank(
     if not keep.any():
         return []
     negatives = np.array([position[p] for p in profile.negatives if p in position], dtype=np.int64)
-    score = score_rows(vectors, positives, negatives, rows, lexical, weights)
+    score = score_rows(vectors, positives, negatives, rows, lexical, weights, categories=categories)
     followed = np.array([position[p] for p in profile.followed_papers if p in position], dtype=np.int64)
     score += weights.followed * np.isin(rows, followed)
     score[~keep] = -np.inf
@@ -264,5 +313,13 @@ def for_you(
         titles = {row.id: row.title for row in reader.papers_by_id(conn, known[:2000]).values()}
     usable = [p for p in pool if p in index.position and index.has_vector[index.position[p]]]
     return rank(
-        index.ids, index.vectors, profile, usable, titles, lexical=index.tfidf, limit=limit, position=index.position
+        index.ids,
+        index.vectors,
+        profile,
+        usable,
+        titles,
+        lexical=index.tfidf,
+        categories=index.category_rows,
+        limit=limit,
+        position=index.position,
     )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
-from paperwire.search.personal import Profile, rank, score_rows
+from paperwire.search.personal import Profile, Weights, rank, score_rows
 
 
 def _vectors(seed: int = 0) -> np.ndarray:
@@ -69,3 +70,35 @@ def test_each_pick_is_explained_by_its_own_closest_saved_paper() -> None:
             by_topic[topic].add(pick.why)
     assert by_topic[0] == {"close to 'Zero', which you saved or upvoted"}
     assert by_topic[1] == {"close to 'Forty', which you saved or upvoted"}
+
+
+def _one_hot(columns: list[list[int]], width: int) -> sparse.csr_matrix:
+    rows = [[1.0 if c in cols else 0.0 for c in range(width)] for cols in columns]
+    matrix = sparse.csr_matrix(np.array(rows, dtype=np.float32))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ matrix)
+
+
+def test_papers_in_the_readers_categories_rank_above_the_same_paper_elsewhere() -> None:
+    """Categories only: the positives are all in category 0 (with its archive, column 2); candidates
+    identical in every other way are ordered by how typical their categories are of the reader."""
+    vectors = _vectors()
+    categories = _one_hot([[0, 2] if i < 20 else [1, 2] for i in range(len(vectors))], 3)
+    only = Weights(linear=0, knn=0, lexical=0, category=1)
+    positives, empty = np.array([0, 1, 2]), np.array([], dtype=np.int64)
+    score = score_rows(vectors, positives, empty, np.array([10, 100]), weights=only, categories=categories)
+    assert score[0] > score[1]
+
+
+def test_the_lexical_classifier_prefers_the_readers_distinctive_word_to_a_common_one() -> None:
+    """Word 0 is in every paper, word 1 only in the reader's papers and one candidate, word 2 in another
+    candidate beside word 0: the candidate with word 1 comes first."""
+    vectors = _vectors()
+    words = [[0, 1] if i < 3 else [0, 2] if i % 2 else [0] for i in range(len(vectors))]
+    words[50] = [0, 1]
+    lexical = _one_hot(words, 3)
+    only = Weights(linear=0, knn=0, lexical=0, lexical_model=1)
+    positives, empty = np.array([0, 1, 2]), np.array([], dtype=np.int64)
+    score = score_rows(vectors, positives, empty, np.array([50, 51, 52]), lexical, weights=only)
+    assert score[0] > score[1]
+    assert score[0] > score[2]
