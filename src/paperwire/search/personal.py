@@ -38,16 +38,18 @@ Floats = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Weights:
-    """Defaults: the weights bench/for_you.py chose on its tuning cuts 2025-05-05/05-19/06-02 (300 authors
-    each; docs/benchmarks.md, 2026-12-03); negative and followed are not measured by that task and are set
-    by hand. lexical_knn stays off: it costs ~120 ms a feed and won no weight before."""
+    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-06-02 with all 74,728 cs papers
+    (docs/benchmarks.md); negative and followed are not measured by that task and are set by hand. The
+    category and TF-IDF-ridge signals (with kNN on) did better on the early cuts of 2026-12-03 but took a
+    feed from 41 to 79 ms (66 ms without kNN), over the 50 ms budget, so they are off by default.
+    lexical_knn stays off: it costs ~120 ms a feed and won no weight."""
 
-    linear: float = 0.5
-    knn: float = 1.0
-    lexical: float = 1.0
+    linear: float = 1.0
+    knn: float = 0.0
+    lexical: float = 0.5
     lexical_knn: float = 0.0  # TF-IDF cosine to the closest single positive
-    lexical_model: float = 0.5  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
-    category: float = 1.0  # log-odds of the paper's arXiv categories among the positives vs the index
+    lexical_model: float = 0.0  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
+    category: float = 0.0  # log-odds of the paper's arXiv categories among the positives vs the index
     category_prior: float = 2.0  # pseudo-papers of smoothing towards the index's category rates
     lexical_l2: float = 1.0
     negative: float = 0.5
