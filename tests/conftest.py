@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 
 from paperwire.config import Settings, load_settings
 from paperwire.storage import migrate
 from paperwire.storage.db import make_engine, normalize_url
 from paperwire.storage.schema import METADATA
+from tests.databases import migrated_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -39,18 +37,8 @@ def _database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         engine.dispose()  # closing the last connection checkpoints the WAL into the main file
         yield str(path)
         return
-    name = f"paperwire_test_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(_admin_url(pg_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(normalize_url(pg_url)).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with migrated_database(_admin_url(pg_url), "paperwire_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ programs on the hosts. Skipped, with the reason, where namespaces or PostgreSQL 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Engine
 
-from paperwire.storage import migrate
 from paperwire.storage.db import make_engine
+from tests.databases import migrated_database
 from tests.topology import netns, pgcluster
 from tests.topology.hosts import Topology
 
@@ -56,18 +54,8 @@ def cluster(network: netns.Network) -> Iterator[pgcluster.Cluster]:
 @pytest.fixture
 def topology_url(cluster: pgcluster.Cluster) -> Iterator[str]:
     """A fresh database on the cluster, migrated to the newest schema."""
-    name = f"topology_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(cluster.url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = cluster.url(name)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with migrated_database(cluster.url(), "topology") as url:
+        yield url
 
 
 @pytest.fixture
