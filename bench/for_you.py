@@ -38,6 +38,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from dataclasses import asdict, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -309,6 +310,18 @@ def latency(
     }
 
 
+def _weights(text: str) -> Weights:
+    """'knn=1,category=0.5' -> Weights(knn=1.0, category=0.5); an unknown name is an error naming it."""
+    names = {f.name for f in fields(Weights)}
+    chosen: dict[str, float] = {}
+    for part in filter(None, text.split(",")):
+        name, _, value = part.partition("=")
+        if name.strip() not in names:
+            raise argparse.ArgumentTypeError(f"unknown weight {name.strip()!r}; known: {', '.join(sorted(names))}")
+        chosen[name.strip()] = float(value)
+    return replace(Weights(), **chosen)
+
+
 def _cut_list(text: str) -> list[date]:
     return [date.fromisoformat(part) for part in text.split(",") if part]
 
@@ -323,17 +336,24 @@ def main() -> None:
     parser.add_argument("--svm-cache", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/for_you.json")
     parser.add_argument("--latency-only", action="store_true", help="Only the feed latency (default weights).")
+    parser.add_argument(
+        "--weights",
+        type=_weights,
+        default=Weights(),
+        help="For --latency-only: weights other than the defaults, as name=value,... (e.g. knn=1,category=0.5).",
+    )
     args = parser.parse_args()
     all_papers = read_papers(args.data)
     vectors = load_vectors(args.vectors, len(all_papers))
     all_categories = category_matrix(all_papers)
     if args.latency_only:
         all_lexical = unigram_tfidf([f"{p['title']} {p['summary']}" for p in all_papers])
-        timing = latency(vectors, all_lexical, all_categories, len(all_papers), Weights())
+        timing = latency(vectors, all_lexical, all_categories, len(all_papers), args.weights)
         print(
             json.dumps(
                 {
                     "latency": timing,
+                    "weights": asdict(args.weights),
                     "papers": len(all_papers),
                     "real_vectors": len(vectors),
                     "load_average": os.getloadavg(),

@@ -102,3 +102,50 @@ def test_the_lexical_classifier_prefers_the_readers_distinctive_word_to_a_common
     score = score_rows(vectors, positives, empty, np.array([50, 51, 52]), lexical, weights=only)
     assert score[0] > score[1]
     assert score[0] > score[2]
+
+
+def _corpus(papers: int, seed: int = 0) -> tuple[np.ndarray, sparse.csr_matrix, sparse.csr_matrix]:
+    """`papers` unit vectors in 8 topics with TF-IDF-like rows and one or two categories each."""
+    rng = np.random.default_rng(seed)
+    topics = rng.integers(0, 8, papers)
+    centres = rng.standard_normal((8, 24))
+    vectors = (centres[topics] + 0.8 * rng.standard_normal((papers, 24))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = [[int(t), 8 + int(rng.integers(0, 40)), 48 + int(rng.integers(0, 40))] for t in topics]
+    return vectors, _one_hot(words, 88), _one_hot([[int(t) % 4, 4] for t in topics], 5)
+
+
+def test_the_score_is_the_weighted_sum_of_each_signal_standardised_on_its_own() -> None:
+    """The linear signals are folded into one column per space (one pass over the rows); the result is
+    still, exactly, the documented sum of weight x z(signal), each signal computed alone."""
+    vectors, lexical, categories = _corpus(600)
+    positives, negatives = np.array([3, 17, 40, 41]), np.array([5, 9])
+    candidates = np.arange(100, 600)
+    every = Weights(linear=0.5, knn=1.0, lexical=1.0, lexical_model=0.5, category=1.0, negative=0.5)
+    alone = [
+        Weights(**{**{n: 0.0 for n in ("linear", "knn", "lexical", "lexical_model", "category", "negative")}, n: w})
+        for n, w in (("linear", 0.5), ("knn", 1.0), ("lexical", 1.0), ("lexical_model", 0.5), ("category", 1.0))
+    ] + [Weights(linear=0, knn=0, lexical=0, negative=0.5)]
+    together = score_rows(vectors, positives, negatives, candidates, lexical, every, categories=categories)
+    parts = [score_rows(vectors, positives, negatives, candidates, lexical, w, categories=categories) for w in alone]
+    assert np.allclose(together, np.sum(parts, axis=0), atol=1e-4)
+
+
+def test_ranking_a_whole_large_index_keeps_the_best_papers_of_the_exact_scores(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Over more candidates than the shortlist, the max-sim signals are computed for the shortlist only;
+    the feed's top 50 is the one every signal on every candidate gives."""
+    from paperwire.search import personal
+
+    vectors, lexical, categories = _corpus(6000, seed=1)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    profile = Profile(positives=("p1", "p2", "p3", "p7", "p11"), negatives=("p20",))
+    weights = Weights(linear=0.5, knn=1.0, lexical=1.0, lexical_model=0.5, category=1.0)
+
+    def picks() -> list[str]:
+        found = rank(ids, vectors, profile, ids, {}, lexical=lexical, categories=categories, weights=weights)
+        return [p.paper_id for p in found]
+
+    monkeypatch.setattr(personal, "SHORTLIST", 10_000)
+    exact = picks()
+    monkeypatch.setattr(personal, "SHORTLIST", 1_000)
+    assert picks() == exact
