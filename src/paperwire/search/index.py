@@ -113,6 +113,14 @@ class SearchIndex:
         return sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-12)) @ weighted)
 
     @cached_property
+    def for_you_background(self) -> Any:
+        """For You's sample of this index's papers and its Gram matrices (search/personal.py `Background`),
+        drawn once per index generation instead of once per feed."""
+        from paperwire.search.personal import draw_background
+
+        return draw_background(self.vectors, self.tfidf)
+
+    @cached_property
     def category_rows(self) -> Any:
         """Papers x category tokens ('cs.lg' and its archive 'cs'), 1 where the paper is in it: a scipy CSR
         matrix, For You's category signal (search/personal.py)."""

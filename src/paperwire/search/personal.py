@@ -34,6 +34,7 @@ from paperwire.storage.db import read_only
 
 Rows = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -89,20 +90,80 @@ def _z(values: Floats, reference: Floats) -> Floats:
     """Standardise by a reference sample drawn from the whole index (not by the candidates), so a
     paper's score does not depend on which other papers are ranked with it: the digest's pool and
     the page's two weeks order the papers they share the same way."""
-    spread = float(reference.std())
+    spread = float(reference.std()) if len(reference) else 0.0
     return (values - reference.mean()) / spread if spread > 1e-12 else np.zeros_like(values)
 
 
-def _linear(x: Floats, y: Floats, l2: float) -> Floats:
-    """A class-balanced ridge classifier (targets +1/-1): one 385 x 385 solve, a few milliseconds;
-    logistic regression by Newton's method needs one such solve per step, too slow for the 50 ms
-    budget of a feed. Returns the weights with the bias last."""
-    x = np.hstack([x, np.ones((x.shape[0], 1))])
-    weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
-    ridge = l2 * np.eye(x.shape[1])
+@dataclass(frozen=True, eq=False)  # arrays
+class Background:
+    """The papers drawn from the index for every reader alike (a fixed seed), and what the classifiers
+    need of them: the classifiers learn from the first half (the background class), the other half is the
+    reference the signals are standardised by (the papers a classifier was fitted to push down would
+    understate its spread). Computed once per index generation (`SearchIndex.for_you_background`), not
+    once per feed: the two Gram matrices are most of the cost of fitting the classifiers (~15 ms of a
+    74,728-paper feed)."""
+
+    papers: int  # rows of the index it was drawn from
+    sampled: int
+    seed: int
+    train: Rows
+    reference: Rows
+    dense_gram: Floats  # [x 1]^T [x 1] over the train rows (the bias column last)
+    dense_sum: Floats  # [x 1]^T 1
+    train_words: sparse.csr_matrix | None  # TF-IDF rows of the train rows
+    word_gram: Floats | None  # their dot products (train x train)
+
+    def fits(self, papers: int, weights: Weights, seed: int, *, words: bool) -> bool:
+        return (self.papers, self.sampled, self.seed) == (papers, weights.sampled_negatives, seed) and (
+            self.word_gram is not None or not words
+        )
+
+
+def _with_bias(vectors: npt.NDArray[np.float32], rows: Rows) -> Floats:
+    x = vectors[rows].astype(np.float64)
+    return np.hstack([x, np.ones((len(rows), 1))])
+
+
+def draw_background(
+    vectors: npt.NDArray[np.float32],
+    lexical: sparse.csr_matrix | None,
+    sampled: int = WEIGHTS.sampled_negatives,
+    seed: int = 0,
+) -> Background:
+    """The background of an index: 2 x `sampled` rows drawn without replacement. An index too small to
+    spare `sampled // 4` rows for the reference is its own reference (every row, the train rows too): a
+    reference of a handful of rows, or none, has no spread to standardise by."""
+    drawn = np.random.default_rng(seed).choice(len(vectors), size=min(2 * sampled, len(vectors)), replace=False)
+    train, reference = drawn[:sampled], drawn[sampled:]
+    if len(reference) < max(sampled // 4, 2):
+        reference = np.arange(len(vectors), dtype=np.int64)
+    x = _with_bias(vectors, train)
+    words = lexical[train] if lexical is not None else None
+    gram = (words @ words.T).toarray().astype(np.float64) if words is not None else None
+    return Background(len(vectors), sampled, seed, train, reference, x.T @ x, x.sum(axis=0), words, gram)
+
+
+def _class_weights(positives: int, others: int) -> tuple[float, float]:
+    """Class-balanced row weights (positive rows, other rows): each class weighs half of all rows."""
+    total = positives + others
+    return 0.5 / max(positives, 1) * total, 0.5 / max(others, 1) * total
+
+
+def _linear(
+    vectors: npt.NDArray[np.float32], positives: Rows, negatives: Rows, background: Background, kept: Mask, l2: float
+) -> Floats:
+    """A class-balanced ridge classifier (targets +1/-1) of the positives against the negatives and the
+    kept background rows: one 385 x 385 solve, a few milliseconds (logistic regression by Newton's method
+    needs one such solve per step, too slow for the 50 ms budget of a feed). The background's part of the
+    Gram matrix comes precomputed; the rows it loses to the positives are subtracted. Returns the weights
+    with the bias last."""
+    liked, disliked, dropped = (_with_bias(vectors, rows) for rows in (positives, negatives, background.train[~kept]))
+    w_pos, w_other = _class_weights(len(positives), len(negatives) + int(kept.sum()))
+    gram = w_pos * liked.T @ liked + w_other * (disliked.T @ disliked + background.dense_gram - dropped.T @ dropped)
+    target = w_pos * liked.sum(axis=0) - w_other * (disliked.sum(axis=0) + background.dense_sum - dropped.sum(axis=0))
+    ridge = l2 * np.eye(gram.shape[0])
     ridge[-1, -1] = 1e-6  # the bias is all but free; a little keeps tiny inputs solvable
-    target = np.where(y > 0, 1.0, -1.0)
-    w: Floats = np.linalg.solve((x.T * weight) @ x + ridge, x.T @ (weight * target))
+    w: Floats = np.linalg.solve(gram + ridge, target)
     return w
 
 
@@ -122,22 +183,22 @@ def score_rows(
     weights: Weights = WEIGHTS,
     seed: int = 0,
     categories: sparse.csr_matrix | None = None,
+    background: Background | None = None,
 ) -> Floats:
     """Scores of the candidate rows (higher is better). `vectors` rows are unit length; `lexical`, when
     given, has unit-length TF-IDF rows aligned with `vectors`; `categories`, when given, is 1 where a
-    paper is in a category (search/index.py `SearchIndex.category_rows`)."""
-    rng = np.random.default_rng(seed)
-    drawn = rng.choice(len(vectors), size=min(2 * weights.sampled_negatives, len(vectors)), replace=False)
-    # The classifiers learn from one half of the sample; the other half is the reference the signals are
-    # standardised by: the papers a classifier was fitted to push down would understate its spread.
-    background = np.setdiff1d(drawn[: weights.sampled_negatives], positives)
-    reference = drawn[weights.sampled_negatives :] if len(drawn) > weights.sampled_negatives else background
-    rows = np.concatenate([positives, negatives, background])
-    labels = np.concatenate([np.ones(len(positives)), np.zeros(len(negatives) + len(background))])
-    if labels.min() == labels.max():  # nothing to tell apart (a tiny index that is all positives)
+    paper is in a category (search/index.py `SearchIndex.category_rows`); `background`, when given and
+    drawn from these matrices with these weights' sample size and `seed`, saves drawing it again."""
+    words_needed = lexical is not None and bool(weights.lexical_model)
+    if background is None or not background.fits(len(vectors), weights, seed, words=words_needed):
+        background = draw_background(vectors, lexical if words_needed else None, weights.sampled_negatives, seed)
+    kept = ~np.isin(background.train, positives)
+    reference = background.reference
+    trainable = len(positives) > 0 and len(negatives) + int(kept.sum()) > 0
+    if not trainable:  # nothing to tell apart (a tiny index that is all positives)
         w = np.zeros(vectors.shape[1] + 1)
     else:
-        w = _linear(vectors[rows].astype(np.float64), labels, weights.l2)
+        w = _linear(vectors, positives, negatives, background, kept, weights.l2)
     liked = vectors[positives].astype(np.float32)
     disliked = vectors[negatives].astype(np.float32) if len(negatives) and weights.negative else None
     profile = None
@@ -146,8 +207,8 @@ def score_rows(
         norm = float(np.linalg.norm(summed))
         profile = (summed / norm).astype(np.float32) if norm > 0 else None
     word_weights = None
-    if lexical is not None and weights.lexical_model and labels.min() != labels.max():
-        word_weights = _lexical_model(lexical[rows], labels, weights.lexical_l2)
+    if lexical is not None and weights.lexical_model and trainable:
+        word_weights = _lexical_model(lexical, positives, negatives, background, kept, weights.lexical_l2)
     category_weights = None
     if categories is not None and weights.category:
         category_weights = _category_log_odds(categories, positives, weights.category_prior)
@@ -178,8 +239,8 @@ def score_rows(
         offset = 0.0
         for weight, values in terms:
             found = np.asarray(matrix @ values, dtype=np.float64).ravel()
-            spread = float(found.std())
-            if not weight or spread <= 1e-12:
+            spread = float(found.std()) if len(found) else 0.0
+            if not weight or not spread > 1e-12:  # no spread (or no reference) to standardise by
                 continue
             part = (weight / spread) * values.astype(np.float64)
             column = part if column is None else column + part
@@ -244,16 +305,32 @@ def score_rows(
     return score
 
 
-def _lexical_model(words: sparse.csr_matrix, labels: Floats, l2: float) -> npt.NDArray[np.float32]:
+def _lexical_model(
+    lexical: sparse.csr_matrix, positives: Rows, negatives: Rows, background: Background, kept: Mask, l2: float
+) -> npt.NDArray[np.float32]:
     """A class-balanced ridge classifier (targets +1/-1) over sparse TF-IDF rows, solved in its kernel
-    form: one n x n system for the n training papers (a few hundred), not one per vocabulary word. The
-    weight of each word is what it adds to a paper's score."""
-    weight = np.where(labels > 0, 0.5 / max(labels.sum(), 1), 0.5 / max((1 - labels).sum(), 1)) * len(labels)
-    gram = (words @ words.T).toarray().astype(np.float64) + 1.0  # + 1: an unpenalised-ish bias feature
-    target = np.where(labels > 0, 1.0, -1.0)
+    form: one n x n system for the n training papers (a few hundred), not one per vocabulary word; the
+    background's block of the kernel comes precomputed. The weight of each word is what it adds to a
+    paper's score."""
+    if background.train_words is None or background.word_gram is None:
+        raise ValueError("the For You background was drawn without the TF-IDF rows the lexical model needs")
+    head = lexical[np.concatenate([positives, negatives])]
+    tail = background.train_words[np.flatnonzero(kept)]
+    across = (head @ tail.T).toarray().astype(np.float64)
+    gram = np.block(
+        [
+            [(head @ head.T).toarray().astype(np.float64), across],
+            [across.T, background.word_gram[np.ix_(kept, kept)]],
+        ]
+    )
+    gram += 1.0  # an unpenalised-ish bias feature
+    w_pos, w_other = _class_weights(len(positives), len(negatives) + int(kept.sum()))
+    weight = np.concatenate([np.full(len(positives), w_pos), np.full(len(negatives) + int(kept.sum()), w_other)])
+    target = np.concatenate([np.ones(len(positives)), -np.ones(len(weight) - len(positives))])
     alpha = np.linalg.solve(gram + np.diag(l2 / weight), target)
-    found: npt.NDArray[np.float32] = np.asarray(words.T @ alpha).ravel().astype(np.float32)
-    return found
+    found = np.asarray(head.T @ alpha[: head.shape[0]]).ravel() + np.asarray(tail.T @ alpha[head.shape[0] :]).ravel()
+    result: npt.NDArray[np.float32] = found.astype(np.float32)
+    return result
 
 
 def _category_log_odds(categories: sparse.csr_matrix, positives: Rows, prior: float) -> npt.NDArray[np.float32]:
@@ -289,6 +366,7 @@ def rank(
     limit: int = 50,
     weights: Weights = WEIGHTS,
     position: dict[str, int] | None = None,
+    background: Background | None = None,
 ) -> list[Pick]:
     """The reader's best `limit` candidates, each with why. Papers the reader already saved, upvoted or
     marked "Not relevant" are left out; so are candidates without a vector (not embedded yet)."""
@@ -306,7 +384,9 @@ def rank(
     if not keep.any():
         return []
     negatives = np.array([position[p] for p in profile.negatives if p in position], dtype=np.int64)
-    score = score_rows(vectors, positives, negatives, rows, lexical, weights, categories=categories)
+    score = score_rows(
+        vectors, positives, negatives, rows, lexical, weights, categories=categories, background=background
+    )
     followed = np.array([position[p] for p in profile.followed_papers if p in position], dtype=np.int64)
     score += weights.followed * np.isin(rows, followed)
     score[~keep] = -np.inf
@@ -379,4 +459,5 @@ def for_you(
         categories=index.category_rows,
         limit=limit,
         position=index.position,
+        background=index.for_you_background,
     )

@@ -149,3 +149,39 @@ def test_ranking_a_whole_large_index_keeps_the_best_papers_of_the_exact_scores(m
     exact = picks()
     monkeypatch.setattr(personal, "SHORTLIST", 1_000)
     assert picks() == exact
+
+
+def test_a_background_drawn_once_per_index_gives_the_scores_of_one_drawn_per_feed() -> None:
+    """SearchIndex.for_you_background is drawn once per index generation; a feed that uses it scores as
+    one that draws its own, and one drawn for another index size is not used."""
+    from paperwire.search.personal import draw_background
+
+    vectors, lexical, categories = _corpus(900, seed=2)
+    positives, negatives, candidates = np.array([1, 2, 3, 500]), np.array([7]), np.arange(900)
+    every = Weights(linear=0.5, knn=1.0, lexical=1.0, lexical_model=0.5, category=1.0)
+    fresh = score_rows(vectors, positives, negatives, candidates, lexical, every, categories=categories)
+    drawn = draw_background(vectors, lexical)
+    again = score_rows(
+        vectors, positives, negatives, candidates, lexical, every, categories=categories, background=drawn
+    )
+    assert np.allclose(fresh, again, atol=1e-5)
+    other = draw_background(vectors[:800], lexical[:800])
+    assert not other.fits(len(vectors), every, 0, words=True)
+    mismatched = score_rows(
+        vectors, positives, negatives, candidates, lexical, every, categories=categories, background=other
+    )
+    assert np.allclose(fresh, mismatched, atol=1e-5)
+
+
+def test_a_tiny_index_whose_papers_are_all_liked_still_leaves_out_what_the_reader_dismissed() -> None:
+    """Six papers, all of them liked (saved, or by the followed author), and one of the followed author's
+    marked "Not relevant": no paper is left to standardise the signals by, and the ranking must still be
+    finite and leave out what the reader saved and dismissed (a feed once showed the dismissed paper first)."""
+    vectors = _vectors()[[0, 1, 2, 41, 42, 80]]
+    ids = [f"p{i}" for i in range(len(vectors))]
+    followed = {paper_id: "Grace Hopper" for paper_id in ids[2:]}
+    profile = Profile(positives=("p0", "p1"), negatives=("p4",), followed_papers=followed)
+    words = sparse.csr_matrix(np.eye(len(ids), 20, dtype=np.float32))  # one distinct word per paper
+    picks = rank(ids, vectors, profile, ids, {}, lexical=words, limit=10)
+    assert {p.paper_id for p in picks} == {"p2", "p3", "p5"}
+    assert all(np.isfinite(p.score) for p in picks)
