@@ -50,7 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus_vectors import CHUNK, CS_FILE, read_papers  # noqa: E402 - the bench folder is not a package
 
-from paperwire.search.personal import Profile, Weights, rank, score_rows  # noqa: E402
+from paperwire.search.personal import Profile, Weights, draw_background, rank, score_rows  # noqa: E402
 
 DEFAULT_VECTORS = Path(os.environ.get("PAPERWIRE_BENCH_VECTORS", str(ROOT / "bench/results/arxiv-cs-vectors")))
 WINDOW_DAYS = 14
@@ -196,6 +196,8 @@ def svm_scores(data: dict[str, Any], lexical: Any, cache: Path | None) -> dict[s
     known, candidates = data["known"], data["candidates"]
     path = cache / f"svm-{data['cut']}-{data['users']}-{data['seed']}.pkl" if cache else None
     done: dict[str, np.ndarray] = pickle.loads(path.read_bytes()) if path and path.is_file() else {}
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
     x, x_candidates = lexical[known], lexical[candidates]
     position = {row: i for i, row in enumerate(known)}
     for count, (name, positives, _) in enumerate(data["authors"]):
@@ -209,7 +211,6 @@ def svm_scores(data: dict[str, Any], lexical: Any, cache: Path | None) -> dict[s
         if path and count % 10 == 9:
             path.write_bytes(pickle.dumps(done))
     if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pickle.dumps(done))
     return done
 
@@ -282,6 +283,7 @@ def latency(
     matrix = np.concatenate([vectors, filler]) if len(filler) else vectors[:total]
     ids = [str(i) for i in range(total)]
     position = {paper_id: row for row, paper_id in enumerate(ids)}  # the index keeps this (SearchIndex.position)
+    background = draw_background(matrix, lexical_all)  # and this (SearchIndex.for_you_background)
     timings = []
     for run in range(runs):
         liked = tuple(str(i) for i in rng.choice(len(vectors), size=10, replace=False))
@@ -299,6 +301,7 @@ def latency(
             limit=50,
             weights=weights,
             position=position,
+            background=background,
         )
         if run:  # the first run warms the BLAS threads and caches
             timings.append((time.perf_counter() - started) * 1000)
@@ -336,6 +339,13 @@ def main() -> None:
     parser.add_argument("--svm-cache", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/for_you.json")
     parser.add_argument("--latency-only", action="store_true", help="Only the feed latency (default weights).")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME:WEIGHTS",
+        help="Report these weights too, beside the tuned ones (e.g. no-knn:knn=0,linear=1); repeatable.",
+    )
     parser.add_argument(
         "--weights",
         type=_weights,
@@ -381,7 +391,15 @@ def main() -> None:
         print(f"signals of tune cut {cut} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
     weights, tried = tune(tuning)
     print(f"tuned: {weights}", file=sys.stderr)
+    # Beside the tuned weights: the best of the grid without the max-sim signal (the costlier one to rank a
+    # whole index with) and the --also sets, each against the same SVM scores.
+    without_knn = max((t for t in tried if not t["knn"]), key=lambda t: t["recall@20"] + t["ndcg@20"])
+    others = {"best_without_knn": Weights(**{k: without_knn[k] for k in GRID})}
+    for text in args.also:
+        name, _, spec = text.partition(":")
+        others[name] = _weights(spec)
     reports, pooled_ours, pooled_svm, pooled_old = [], [], [], []
+    pooled_others: dict[str, list[np.ndarray]] = {}
     for number, cut in enumerate(args.report_cuts):
         data, index = cut_data(cut, seed=51 + number)
         signals = _signals(data, index)
@@ -390,6 +408,9 @@ def main() -> None:
         knn = per_author_ours(data, signals, Weights(**{n: float(n == "knn") for n in SIGNALS}))
         svm = per_author_svm(data, svm_scores(data, lexical, args.svm_cache))
         pooled_ours.append(ours), pooled_svm.append(svm), pooled_old.append(old)
+        extra = {name: per_author_ours(data, signals, w) for name, w in others.items()}
+        for name, found in extra.items():
+            pooled_others.setdefault(name, []).append(found)
         reports.append(
             {
                 "cut": cut.isoformat(),
@@ -403,6 +424,14 @@ def main() -> None:
                 "knn_only": dict(zip(("recall@20", "ndcg@20"), knn.mean(axis=0).tolist(), strict=True)),
                 "ours_vs_svm": relative_gain(ours, svm),
                 "product_defaults_vs_svm": relative_gain(old, svm),
+                "others": {
+                    name: {
+                        "weights": {n: getattr(others[name], n) for n in SIGNALS},
+                        **dict(zip(("recall@20", "ndcg@20"), found.mean(axis=0).tolist(), strict=True)),
+                        "vs_svm": relative_gain(found, svm),
+                    }
+                    for name, found in extra.items()
+                },
             }
         )
         print(json.dumps(reports[-1]), f"({time.monotonic() - started:.0f} s)", file=sys.stderr)
@@ -423,6 +452,13 @@ def main() -> None:
             "svm": dict(zip(("recall@20", "ndcg@20"), svm.mean(axis=0).tolist(), strict=True)),
             "ours_vs_svm": relative_gain(ours, svm),
             "product_defaults_vs_svm": relative_gain(old, svm),
+            "others": {
+                name: {
+                    "weights": {n: getattr(others[name], n) for n in SIGNALS},
+                    "vs_svm": relative_gain(np.concatenate(found), svm),
+                }
+                for name, found in pooled_others.items()
+            },
         },
         "tuning_grid": tried,
         "seconds": time.monotonic() - started,
