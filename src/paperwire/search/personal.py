@@ -4,17 +4,18 @@ Atom feed and the digest's "Recommended for you" section.
 The reader's profile is what they did here: positives are saved papers, upvotes and the papers of
 authors they follow; negatives are their "Not relevant" clicks. Each candidate gets
 
-    score = w_linear * z(linear) + w_knn * z(knn) + w_lexical * z(lexical) - w_negative * z(near_negative)
-            + w_followed * [by a followed author]
+    score = w_linear * z(linear) + w_knn * z(knn) + w_lexical * z(lexical) + w_lexical_model * z(ridge)
+            + w_category * z(category) - w_negative * z(near_negative) + w_followed * [by a followed author]
 
 where z() standardises a signal by its spread over papers sampled from the whole index, `linear` is
-a class-balanced ridge classifier trained on the embeddings (positives against explicit negatives and those
-sampled papers), `knn` the
-cosine to the closest single positive (max-sim: a reader with two interests keeps both), `lexical`
-the TF-IDF cosine to the sum of the positives' term vectors, and `near_negative` the cosine to the
-closest "Not relevant" paper. The weights are tuned by bench/for_you.py on an earlier cut date than
-the one it reports (docs/benchmarks.md). Everything is numpy over the matrices the search index
-already holds in memory, so one reader's feed over the whole index is a few matrix products.
+a class-balanced ridge classifier trained on the embeddings (positives against explicit negatives and
+those sampled papers), `knn` the cosine to the closest single positive (max-sim: a reader with two
+interests keeps both), `lexical` the TF-IDF cosine to the sum of the positives' term vectors, `ridge` the
+same kind of classifier as `linear` over the TF-IDF rows, `category` the log-odds of the paper's arXiv
+categories among the positives against the whole index, and `near_negative` the cosine to the closest
+"Not relevant" paper. The weights are tuned by bench/for_you.py on earlier cut dates than the ones it
+reports (docs/benchmarks.md). Everything is numpy over the matrices the search index already holds in
+memory, so one reader's feed over the whole index is a few matrix products.
 """
 
 from __future__ import annotations
@@ -39,18 +40,18 @@ Mask = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class Weights:
-    """Defaults: the weights bench/for_you.py chose on its tuning cut of 2026-06-02 with all 74,728 cs papers
-    (docs/benchmarks.md); negative and followed are not measured by that task and are set by hand. The
-    category and TF-IDF-ridge signals (with kNN on) did better on the early cuts of 2026-12-03 but took a
-    feed from 41 to 79 ms (66 ms without kNN), over the 50 ms budget, so they are off by default.
-    lexical_knn stays off: it costs ~120 ms a feed and won no weight."""
+    """Defaults: the weights bench/for_you.py chose on its tuning cuts (2025-05-05, 05-19, 06-02) with the
+    real vectors of the first 20,480 cs papers, run of 2026-12-03 (docs/benchmarks.md): a feed over all
+    74,728 papers takes ~20 ms on a quiet machine (2026-12-08), within the 50 ms budget since the linear
+    signals fold into one pass and the background is drawn once per index. negative and followed are not
+    measured by that task and are set by hand. lexical_knn stays off: it won no weight."""
 
-    linear: float = 1.0
-    knn: float = 0.0
-    lexical: float = 0.5
+    linear: float = 0.5
+    knn: float = 1.0
+    lexical: float = 1.0
     lexical_knn: float = 0.0  # TF-IDF cosine to the closest single positive
-    lexical_model: float = 0.0  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
-    category: float = 0.0  # log-odds of the paper's arXiv categories among the positives vs the index
+    lexical_model: float = 0.5  # a class-balanced ridge classifier on the TF-IDF rows (kernel form)
+    category: float = 1.0  # log-odds of the paper's arXiv categories among the positives vs the index
     category_prior: float = 2.0  # pseudo-papers of smoothing towards the index's category rates
     lexical_l2: float = 1.0
     negative: float = 0.5

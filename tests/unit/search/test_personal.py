@@ -122,10 +122,11 @@ def test_the_score_is_the_weighted_sum_of_each_signal_standardised_on_its_own() 
     positives, negatives = np.array([3, 17, 40, 41]), np.array([5, 9])
     candidates = np.arange(100, 600)
     every = Weights(linear=0.5, knn=1.0, lexical=1.0, lexical_model=0.5, category=1.0, negative=0.5)
+    off = {n: 0.0 for n in ("linear", "knn", "lexical", "lexical_model", "category", "negative")}
     alone = [
-        Weights(**{**{n: 0.0 for n in ("linear", "knn", "lexical", "lexical_model", "category", "negative")}, n: w})
+        Weights(**{**off, n: w})
         for n, w in (("linear", 0.5), ("knn", 1.0), ("lexical", 1.0), ("lexical_model", 0.5), ("category", 1.0))
-    ] + [Weights(linear=0, knn=0, lexical=0, negative=0.5)]
+    ] + [Weights(**{**off, "negative": 0.5})]
     together = score_rows(vectors, positives, negatives, candidates, lexical, every, categories=categories)
     parts = [score_rows(vectors, positives, negatives, candidates, lexical, w, categories=categories) for w in alone]
     assert np.allclose(together, np.sum(parts, axis=0), atol=1e-4)
