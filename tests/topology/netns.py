@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
+NOBODY = "02:00:5e:00:de:ad"  # a locally administered MAC address no interface of the test network has
 PREFIX = "10.77"  # 10.77.N.0/24 for a free N: nothing outside this machine routes to it
 
 
@@ -57,11 +58,29 @@ class Network:
         """The root namespace's side of the bridge: where the shared services listen."""
         return f"{self.subnet}.1"
 
+    @property
+    def client_address(self) -> str:
+        """A second root-side address, for the test's own HTTP clients: a host cut off from the services
+        at `root_address` (`black_hole`) still answers requests that come from here."""
+        return f"{self.subnet}.2"
+
     def open(self) -> Network:
         _ip("link", "add", self.bridge, "type", "bridge")
         _ip("addr", "add", f"{self.root_address}/24", "dev", self.bridge)
+        _ip("addr", "add", f"{self.client_address}/24", "dev", self.bridge)
         _ip("link", "set", self.bridge, "up")
         return self
+
+    def black_hole(self, host: str, address: str) -> None:
+        """From now on `host` sends its packets for `address` to a link-layer address nobody has: they are
+        dropped without an answer (no RST, no ICMP), as when a peer vanishes from the network."""
+        _ip(
+            "-n", self.namespace(host), "neigh", "replace", address, "lladdr", NOBODY, "dev", "eth0", "nud", "permanent"
+        )
+
+    def mend(self, host: str, address: str) -> None:
+        """Undo `black_hole`: `host` asks for `address` by ARP again."""
+        _ip("-n", self.namespace(host), "neigh", "del", address, "dev", "eth0")
 
     def namespace(self, host: str) -> str:
         return f"pw{self.tag}-{host}"
