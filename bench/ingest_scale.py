@@ -48,6 +48,15 @@ def generated(papers: int, seed: int, source: list[Source]) -> list[Path]:
     return write(path.parent, papers, 1, seed, source[0])
 
 
+def papers_in(url: str) -> int:
+    """Rows in the papers table, counted (not summed from the reports: a paper listed twice is one row)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        found = int(conn.execute(text("SELECT count(*) FROM papers")).scalar_one())
+    engine.dispose()
+    return found
+
+
 def size_mb(url: str, workdir: Path) -> float:
     if url.startswith("sqlite"):
         return round(sum(p.stat().st_size for p in workdir.glob("bench.db*")) / 2**20, 1)
@@ -89,21 +98,18 @@ def main() -> None:
         workdir = Path(tmp)
         url = fresh_database(args.postgres, workdir)
         paperwire(["db", "upgrade"], url)
-        total = 0
         for name, calls in batches:
-            report = {"read": 0, "inserted": 0, "cpu_s": 0.0}
+            report = {"read": 0, "inserted": 0, "updated": 0, "unchanged": 0, "skipped": 0, "cpu_s": 0.0}
             seconds, peak = 0.0, 0
             for kind, files in calls:
                 part, took, high = paperwire(["ingest", "file", "--format", kind, *map(str, files), "--json"], url)
                 seconds, peak = seconds + took, max(peak, high)
                 report = {key: report[key] + part[key] for key in report}
-            total += report["inserted"]
             rows.append(
                 {
                     "batch": name,
-                    "read": report["read"],
-                    "inserted": report["inserted"],
-                    "table_after": total,
+                    **{key: report[key] for key in ("read", "inserted", "updated", "unchanged", "skipped")},
+                    "table_after": papers_in(url),
                     "seconds": round(seconds, 1),
                     "papers_per_s": round(report["read"] / seconds),
                     "cpu_s": report["cpu_s"],

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DAILY = ROOT.parent / "shared/data/arxiv-daily"
 MONTHS = [(year, month) for year in range(2018, 2025) for month in range(1, 13)]
 PER_MONTH = 99_999  # arXiv's five-digit numbers
+SEED_BLOCK = 12_000  # numbers per month of one seed: 1,008,000 papers a seed, seeds 1..8
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -82,11 +83,15 @@ class Source:
 
 
 def ids(count: int, seed: int) -> list[tuple[str, date]]:
-    """`count` new (id, listing date) pairs, spread evenly over MONTHS; `seed` picks a disjoint number block."""
+    """`count` new (id, listing date) pairs, spread evenly over MONTHS; `seed` picks a disjoint number block:
+    seed s owns the numbers (s - 1) * SEED_BLOCK + 1 .. s * SEED_BLOCK of every month, whatever `count` is
+    (a block sized by `count` made a smaller second seed reuse the first seed's numbers)."""
     per_month = -(-count // len(MONTHS))
-    first = 1 + (seed - 1) * per_month
-    if seed < 1 or first + per_month - 1 > PER_MONTH:
-        raise SystemExit(f"--seed {seed} with --papers {count} runs past arXiv's five-digit numbers")
+    first = 1 + (seed - 1) * SEED_BLOCK
+    if per_month > SEED_BLOCK:
+        raise SystemExit(f"--papers {count} exceeds one seed's {SEED_BLOCK * len(MONTHS):,} ids: use several seeds")
+    if seed < 1 or seed * SEED_BLOCK > PER_MONTH:
+        raise SystemExit(f"--seed {seed}: use 1..{PER_MONTH // SEED_BLOCK} (arXiv's five-digit numbers)")
     found = []
     for number in range(first, first + per_month):
         for year, month in MONTHS:
