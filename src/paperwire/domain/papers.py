@@ -199,6 +199,37 @@ def clean_abstract(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
+# Math as arXiv abstracts write it ($...$, $$...$$, \(...\), \[...\]): left as written, for KaTeX.
+_MATH_SEGMENT = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+# LaTeX text commands that abstracts use outside math; a reader wants their argument, not the markup.
+_TEXT_COMMAND = re.compile(
+    r"\\(?:emph|textit|textbf|texttt|textsc|textrm|textsf|textsl|textup|textnormal|underline|mbox|url|text)"
+    r"\s*\{([^{}$]*)\}"
+)
+_ESCAPED_CHARACTER = re.compile(r"\\([%&#_])")  # not \$: an unescaped $ would start math
+
+
+def readable_text(text: str) -> str:
+    """Abstract text for reading: outside math, `\\emph{before}` reads "before" and `\\%` reads "%" (arXiv
+    shows them so too); math stays as written for the page's math renderer. The stored abstract is
+    unchanged (search, exports and the API keep the source)."""
+    pieces: list[str] = []
+    last = 0
+    for match in _MATH_SEGMENT.finditer(text):
+        pieces.append(_readable_prose(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(_readable_prose(text[last:]))
+    return "".join(pieces)
+
+
+def _readable_prose(text: str) -> str:
+    previous = None
+    while previous != text:  # \textbf{\emph{x}} unwraps from the inside out
+        previous, text = text, _TEXT_COMMAND.sub(r"\1", text)
+    return _ESCAPED_CHARACTER.sub(r"\1", text)
+
+
 def content_hash(values: tuple[object, ...]) -> str:
     """A short stable digest of a paper's stored content, to skip unchanged re-ingests."""
     return hashlib.blake2b(repr(values).encode("utf-8"), digest_size=12).hexdigest()

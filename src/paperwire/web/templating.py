@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from paperwire import __version__
 from paperwire.config import Settings
+from paperwire.domain.papers import readable_text
 from paperwire.search.text import STOP_WORDS, fold, stem_words
 from paperwire.web import charts
 from paperwire.web.flash import flash_message
@@ -74,7 +75,7 @@ def make_templates(settings: Settings) -> Jinja2Templates:
         sparkline=charts.sparkline,
         bar_chart=charts.bars_of,
     )
-    templates.env.filters.update(highlight=highlight, url_part=url_part)
+    templates.env.filters.update(highlight=highlight, readable=readable_text, url_part=url_part)
     from paperwire.web.views.community import install_template_globals  # upvote and comment forms
 
     install_template_globals(templates.env)

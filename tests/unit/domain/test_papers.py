@@ -15,6 +15,7 @@ from paperwire.domain.papers import (
     is_category,
     normalize_author,
     parse_arxiv_id,
+    readable_text,
 )
 
 
@@ -75,3 +76,14 @@ def test_cleaned_record_keeps_only_category_ids_once() -> None:
         id="2501.00001", title="t", abstract="a", categories=("cs.LG", "68T05, 68T07", "cs.LG", "I.2.7")
     )
     assert record.cleaned().categories == ("cs.LG",)
+
+
+def test_latex_text_commands_outside_math_read_as_their_argument() -> None:
+    text = r"a reasoning step \emph{before} a \textbf{\textit{trajectory}}; 95\% of R\&D, see \url{x.org}"
+    assert readable_text(text) == "a reasoning step before a trajectory; 95% of R&D, see x.org"
+
+
+def test_math_and_escaped_dollars_stay_as_written_for_the_math_renderer() -> None:
+    text = r"loss $\mathcal{L} = \text{KL}(p \| q)$ and \(\emph{x}\) cost \$5"
+    assert readable_text(text) == text
+    assert readable_text(r"an \unknown{command} stays") == r"an \unknown{command} stays"
