@@ -199,8 +199,9 @@ def clean_abstract(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
-# Math as arXiv abstracts write it ($...$, $$...$$, \(...\), \[...\]): left as written, for KaTeX.
-_MATH_SEGMENT = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+# Math as arXiv abstracts write it ($...$, $$...$$, \(...\), \[...\]): left as written for KaTeX, here and in
+# the Markdown view (web/markdown.py).
+MATH_SEGMENT = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
 # LaTeX text commands that abstracts use outside math; a reader wants their argument, not the markup.
 _TEXT_COMMAND = re.compile(
     r"\\(?:emph|textit|textbf|texttt|textsc|textrm|textsf|textsl|textup|textnormal|underline|mbox|url|text)"
@@ -215,7 +216,7 @@ def readable_text(text: str) -> str:
     unchanged (search, exports and the API keep the source)."""
     pieces: list[str] = []
     last = 0
-    for match in _MATH_SEGMENT.finditer(text):
+    for match in MATH_SEGMENT.finditer(text):
         pieces.append(_readable_prose(text[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()

@@ -6,9 +6,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from paperwire.domain.papers import MATH_SEGMENT
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-# Inline and display math as arXiv abstracts write it; kept verbatim (only <, >, & become entities).
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._~%!$&'*+,;=:@/\-]*)?")
 
 
@@ -32,7 +32,7 @@ def escape_markdown(text: str | None) -> str:
         return ""
     pieces: list[str] = []
     last = 0
-    for match in _MATH.finditer(text):
+    for match in MATH_SEGMENT.finditer(text):  # math is kept verbatim (only <, >, & become entities)
         segment = match.group(0)
         pieces.append(_escape_plain(text[last : match.start()]))
         pieces.append(_entities(segment) if _is_inert_math(segment) else _escape_plain(segment))
